@@ -1,0 +1,1 @@
+"""advocate: case files and repatriation letters for advocates of Uzbek citizens held in Russia."""
