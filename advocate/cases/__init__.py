@@ -1,0 +1,1 @@
+"""Case files: the anonymised case record, its workflow, list, search and CSV."""
