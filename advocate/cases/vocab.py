@@ -1,4 +1,4 @@
-"""Controlled vocabularies of the case record: stored values (stable, English identifiers) and labels.
+"""Controlled vocabularies of the case record: stored values (stable identifiers) and labels.
 
 The stored value is a contract (CSV import/export, procedures, letters rely on it); the label is
 what a user reads and goes through gettext.

@@ -1,0 +1,1 @@
+"""Administration: accounts and organisation settings."""

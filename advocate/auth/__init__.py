@@ -1,0 +1,1 @@
+"""Accounts, roles, passwords, login and server-side sessions."""

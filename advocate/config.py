@@ -1,0 +1,64 @@
+"""Configuration defaults and the load order.
+
+defaults → instance/config.py → ADVOCATE_* environment → test_config.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Shorter environment names accepted beside ADVOCATE_<CONFIG_KEY>.
+ENV_ALIASES = {"ADVOCATE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # default: SQLite file in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "LANGUAGES": ["en", "ru", "uz"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "advocate_session",
+    "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
+    "PASSWORD_MIN_LENGTH": 12,
+    "IDENTITY_KEYS": None,
+    "IDENTITY_KEY_FILE": None,  # default: <instance>/identity.keys
+    "PREFERRED_URL_SCHEME": "https",
+}
+
+
+def default_instance_path() -> str:
+    """The instance folder: ADVOCATE_INSTANCE_PATH, else instance/ at the repository root."""
+    return os.environ.get("ADVOCATE_INSTANCE_PATH") or str(REPO_ROOT / "instance")
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config in order; derive the defaults that depend on the instance."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ADVOCATE")
+    for env_name, key in ENV_ALIASES.items():
+        if env_name in os.environ:
+            app.config[key] = os.environ[env_name]
+    if test_config:
+        app.config.from_mapping(test_config)
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'advocate.db'}"
+    if not app.config["IDENTITY_KEY_FILE"]:
+        app.config["IDENTITY_KEY_FILE"] = str(instance / "identity.keys")
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
