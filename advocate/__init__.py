@@ -100,6 +100,7 @@ def _register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     import advocate.audit.models  # noqa: F401
     import advocate.auth.models  # noqa: F401
+    import advocate.cases.models  # noqa: F401
 
 
 def _init_login(app: Flask, login_manager: Any) -> None:

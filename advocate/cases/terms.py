@@ -1,0 +1,78 @@
+"""More vocabularies of the case record (languages, money owed, yes/no/unknown answers).
+
+Kept beside `vocab.py` (owned by another engineer) with the same contract: the stored value never
+changes; the label is translated.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class _Labelled(StrEnum):
+    """A string enum whose members carry a translatable label from `_LABELS`."""
+
+    @property
+    def label(self) -> str:
+        """The translated label of this value."""
+        return str(_LABELS[self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field."""
+        return [(m.value, m.label) for m in cls]
+
+
+class Language(_Labelled):
+    """Languages a person speaks (codes stored comma-separated on the case)."""
+
+    UZBEK = "uz"
+    RUSSIAN = "ru"
+    KARAKALPAK = "kaa"
+    TAJIK = "tg"
+    KYRGYZ = "ky"
+    KAZAKH = "kk"
+    TURKMEN = "tk"
+    ENGLISH = "en"
+    OTHER = "other"
+
+
+class PaymentStatus(_Labelled):
+    """Whether a civil claim or a fine is settled (an unpaid one can be a ground for refusal)."""
+
+    NONE = "none"
+    PAID = "paid"
+    GUARANTEED = "guaranteed"
+    UNPAID = "unpaid"
+    UNKNOWN = "unknown"
+
+
+class YesNoUnknown(_Labelled):
+    """A fact that may not be known yet."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+_LABELS: dict[StrEnum, object] = {
+    Language.UZBEK: _l("Uzbek"),
+    Language.RUSSIAN: _l("Russian"),
+    Language.KARAKALPAK: _l("Karakalpak"),
+    Language.TAJIK: _l("Tajik"),
+    Language.KYRGYZ: _l("Kyrgyz"),
+    Language.KAZAKH: _l("Kazakh"),
+    Language.TURKMEN: _l("Turkmen"),
+    Language.ENGLISH: _l("English"),
+    Language.OTHER: _l("other"),
+    PaymentStatus.NONE: _l("none"),
+    PaymentStatus.PAID: _l("paid"),
+    PaymentStatus.GUARANTEED: _l("payment guaranteed"),
+    PaymentStatus.UNPAID: _l("unpaid"),
+    PaymentStatus.UNKNOWN: _l("unknown"),
+    YesNoUnknown.YES: _l("yes"),
+    YesNoUnknown.NO: _l("no"),
+    YesNoUnknown.UNKNOWN: _l("unknown"),
+}
