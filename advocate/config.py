@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_HOURS": 12,
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
+    # Pages are served with Referrer-Policy: no-referrer, so browsers send no Referer (and
+    # Origin: null) on our own forms; the token plus SameSite cookies are the CSRF defence.
+    "WTF_CSRF_SSL_STRICT": False,
     "PASSWORD_MIN_LENGTH": 12,
     "IDENTITY_KEYS": None,
     "IDENTITY_KEY_FILE": None,  # default: <instance>/identity.keys

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 SOURCE_DIR = Path(__file__).resolve().parent / "translations"
@@ -38,6 +38,8 @@ def compile_catalogs(source: Path, target: Path) -> int:
 def select_locale() -> str:
     """The user's choice, else the session's, else the browser's Accept-Language, else English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

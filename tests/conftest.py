@@ -91,11 +91,12 @@ def make_app(
             monkeypatch.delenv(name)
     built = []
 
-    def factory(**overrides: object):
+    def factory(*, empty: bool = False, **overrides: object):
+        """An app; `empty=True` leaves the database without tables (for `init` tests)."""
         config = _config(database_url, tmp_path, compiled_translations)
         config.update(overrides)
         application = create_app(config)
-        if not built:
+        if not built and not empty:
             with application.app_context():
                 _reset_schema()
         built.append(application)
@@ -111,18 +112,13 @@ def make_app(
 
 
 def _reset_schema() -> None:
+    db.create_all()  # creates what is missing; on PostgreSQL the tables are then emptied
     if db.engine.dialect.name == "postgresql":
-        _STATE.setdefault("pg_schema", False)
-        if not _STATE["pg_schema"]:
-            db.drop_all()
-            db.create_all()
-            _STATE["pg_schema"] = True
         _truncate_all()
-    else:
-        db.create_all()
 
 
 def _truncate_all() -> None:
+    db.create_all()  # a test may have dropped tables (the migration test does)
     names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # noqa: S608

@@ -109,10 +109,18 @@ class ChainProblem:
 
 def verify(events: Iterable[AuditEvent] | None = None) -> tuple[int, ChainProblem | None]:
     """Walk the chain in order; return how many entries were checked and the first problem."""
-    if events is None:
-        events = db.session.execute(
-            select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-        ).scalars()
+    if events is not None:
+        return _walk(events)
+    result = db.session.execute(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    ).scalars()
+    try:
+        return _walk(result)
+    finally:
+        result.close()  # a streamed (server-side) cursor must be closed when we stop early
+
+
+def _walk(events: Iterable[AuditEvent]) -> tuple[int, ChainProblem | None]:
     prev = GENESIS
     count = 0
     for event in events:
