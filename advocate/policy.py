@@ -28,3 +28,61 @@ def is_supervisor(user: Any) -> bool:
 def is_advocate(user: Any) -> bool:
     """Advocates log cases and prepare letters."""
     return _active(user) and user.role == Role.ADVOCATE
+
+
+# Cases. An administrator who is not a supervisor sees no case content: administration and case
+# work are kept apart, so an account compromised through the admin pages reveals no case.
+
+
+def can_list_cases(user: Any) -> bool:
+    """Supervisors, and advocates who are not administrators, work with cases."""
+    return is_supervisor(user) or (is_advocate(user) and not user.is_admin)
+
+
+def can_see_all_cases(user: Any) -> bool:
+    """Supervisors see every case; others only their own and those they collaborate on."""
+    return is_supervisor(user)
+
+
+def can_create_case(user: Any) -> bool:
+    """Anyone who works with cases may open one."""
+    return can_list_cases(user)
+
+
+def _on_case(user: Any, case: Any) -> bool:
+    """The user owns the case or collaborates on it."""
+    if case.owner_id == user.id:
+        return True
+    return any(person.id == user.id for person in case.collaborators)
+
+
+def can_view_case(user: Any, case: Any) -> bool:
+    """Supervisors see every case; an advocate sees the cases they own or collaborate on."""
+    if not can_list_cases(user):
+        return False
+    return can_see_all_cases(user) or _on_case(user, case)
+
+
+def can_edit_case(user: Any, case: Any) -> bool:
+    """Whoever sees a case works on it: record, claims, notes, status."""
+    return can_view_case(user, case)
+
+
+def can_assign_case(user: Any, case: Any = None) -> bool:
+    """Only supervisors choose a case's owner and collaborators."""
+    return is_supervisor(user)
+
+
+def can_reopen_case(user: Any, case: Any = None) -> bool:
+    """Only supervisors reopen a closed case."""
+    return is_supervisor(user)
+
+
+def can_import_cases(user: Any) -> bool:
+    """Bulk CSV import is for supervisors."""
+    return is_supervisor(user)
+
+
+def can_export_cases(user: Any) -> bool:
+    """Bulk CSV export is for supervisors."""
+    return is_supervisor(user)
