@@ -98,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
+    import advocate.admin.models  # noqa: F401
     import advocate.audit.models  # noqa: F401
     import advocate.auth.models  # noqa: F401
     import advocate.cases.models  # noqa: F401

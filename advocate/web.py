@@ -37,6 +37,23 @@ NAV: list[tuple[str, object, Callable[[Any], bool]]] = []
 HOME_SECTIONS: list[tuple[str, Callable[[Any], bool]]] = []
 
 
+#: Panels of the case page added by features: (template name, predicate(user, case) -> bool).
+#: The template receives `case` (and `user`); it asks, never decides: data comes from helpers
+#: the feature registers as Jinja globals.
+CASE_PANELS: list[tuple[str, Callable[[Any, Any], bool]]] = []
+
+
+def register_case_panel(template: str, predicate: Callable[[Any, Any], bool]) -> None:
+    """Add a panel to the case page for the users the predicate admits on that case."""
+    if all(entry[0] != template for entry in CASE_PANELS):
+        CASE_PANELS.append((template, predicate))
+
+
+def case_panels(case: Any) -> list[str]:
+    """The case-page panels the current user may see for this case."""
+    return [template for template, predicate in CASE_PANELS if predicate(current_user, case)]
+
+
 def register_nav(endpoint: str, label: object, predicate: Callable[[Any], bool]) -> None:
     """Add a link to the header for the users the predicate admits."""
     if all(entry[0] != endpoint for entry in NAV):
@@ -130,6 +147,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["home_sections"] = home_sections
+    app.jinja_env.globals["case_panels"] = case_panels
     from flask_babel import format_date, format_datetime, get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
