@@ -1,0 +1,1 @@
+"""Transfer procedures: route definitions as data, sentence arithmetic, eligibility."""
