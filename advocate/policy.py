@@ -86,3 +86,22 @@ def can_import_cases(user: Any) -> bool:
 def can_export_cases(user: Any) -> bool:
     """Bulk CSV export is for supervisors."""
     return is_supervisor(user)
+
+
+# Identity vault. Whoever sees a case may ask to see its identity, always through a recorded
+# "show"; an administrator who is not a supervisor never does (can_view_case refuses them).
+
+
+def can_reveal_identity(user: Any, case: Any) -> bool:
+    """The owner, the collaborators and supervisors may reveal a case's identity."""
+    return can_view_case(user, case)
+
+
+def can_reveal_identity_without_reason(user: Any, case: Any) -> bool:
+    """People on the case reveal freely; anyone else (a reviewing supervisor) must say why."""
+    return can_reveal_identity(user, case) and _on_case(user, case)
+
+
+def can_edit_identity(user: Any, case: Any) -> bool:
+    """Only the people on the case (owner, collaborators) record and correct its identity."""
+    return can_edit_case(user, case) and _on_case(user, case)
