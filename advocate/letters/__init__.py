@@ -1,0 +1,1 @@
+"""Letters: types, plain-data context, templates and PDF rendering."""
