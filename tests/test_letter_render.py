@@ -439,3 +439,25 @@ def test_templates_never_hard_code_article_numbers_or_ascii_okina() -> None:
         source = template.read_text("utf-8")
         assert not re.search(r"ст\. ?\d|\d+-modda|Articles? \d|ЗРУ|PP-\d|ПП-\d", source), template
         assert not re.search(r"[OoGg]['‘’`]", source), template
+
+
+def test_lawyer_letter_of_interest_is_on_letterhead_with_a_number() -> None:
+    context = sample_context("letter_of_interest", "en")
+    context["applicant"] = {
+        "role": "lawyer", "name": "Karimov Akmal", "relation": "defence lawyer, warrant No. 1",
+        "address": None, "phone": None,
+    }
+    text = pdf_text(render_letter("letter_of_interest", "en", context))
+    assert text.startswith(context["organisation"]["name"])
+    assert "Our ref. No. 17/2025" in text
+    assert "I, Karimov Akmal, write on behalf of the convicted person" in text
+    context["organisation"]["name"] = ""
+    assert missing_fields("letter_of_interest", "en", context) == ["organisation.name"]
+
+
+def test_preview_html_links_the_stylesheet_but_pdf_html_does_not() -> None:
+    context = sample_context("follow_up", "ru")
+    preview = render_html("follow_up", "ru", context, preview_stylesheet="/static/css/letter.css")
+    assert '<link rel="stylesheet" href="/static/css/letter.css">' in preview
+    assert "<link" not in render_html("follow_up", "ru", context)
+    assert '<html lang="ru">' in preview

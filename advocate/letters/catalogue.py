@@ -251,6 +251,9 @@ def _conditional_fields(type_id: str, context: Mapping[str, Any]) -> list[str]:
     if type_id == "application_ru" and applicant_role not in (None, "person"):
         # Someone other than the person applies: the court must know who and in what capacity.
         fields += ["applicant.name", "applicant.relation"]
+    if type_id == "letter_of_interest" and applicant_role == "lawyer":
+        # A lawyer writes on the organisation's letterhead.
+        fields.append("organisation.name")
     if type_id == "consent_statement" and _lookup(context, "return_risk"):
         # Consent is informed only if the return risk was explained before it was given.
         fields.append("consent.return_risk_explained")

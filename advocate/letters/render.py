@@ -287,15 +287,28 @@ def render_html(
     context: Mapping[str, Any],
     *,
     templates_folder: Path | str | None = None,
+    preview_stylesheet: str | None = None,
 ) -> str:
-    """Render a letter's HTML; raise MissingLetterData rather than print a half-empty letter."""
+    """Render a letter's HTML; raise MissingLetterData rather than print a half-empty letter.
+
+    ``preview_stylesheet`` (a URL such as ``/static/css/letter.css``) adds a stylesheet link
+    for showing the letter in a browser; HTML meant for :func:`render_pdf` must not have one,
+    since the PDF fetcher refuses every URL that is not ``static:`` or ``data:``.
+    """
     letter = get_type(type_id)
     missing = missing_fields(type_id, lang, context)
     if missing:
         raise MissingLetterData(type_id, lang, missing)
     env = letter_environment(Path(templates_folder or DEFAULT_TEMPLATES_FOLDER).resolve())
     template = env.get_template(letter.template_name(lang))
-    return template.render({**context, "lang": lang, "title": letter.titles[lang]})
+    return template.render(
+        {
+            **context,
+            "lang": lang,
+            "title": letter.titles[lang],
+            "preview_stylesheet": preview_stylesheet,
+        }
+    )
 
 
 def render_letter(

@@ -174,6 +174,8 @@ class LetterContext(TypedDict):
     military: Military
     return_risk: bool  # military involvement recorded: the return-risk paragraph applies
     applicant: Applicant
-    humanitarian_grounds: str | None
+    humanitarian_grounds: str | None  # printed as its own paragraph, as written
     previous_letter: PreviousLetter | None
+    # An extra paragraph the advocate adds to the letter's body, printed as written. Not a
+    # reviewer's note: nothing internal belongs here.
     comment: str | None
