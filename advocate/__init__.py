@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "advocate.main",
     "advocate.auth.views",
     "advocate.admin.views",
+    "advocate.cases.views",
 )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from advocate.extensions import db
 
 #: Feature command modules; each exposes `commands` (a list of click commands or groups).
-FEATURE_CLIS: tuple[str, ...] = ()
+FEATURE_CLIS: tuple[str, ...] = ("advocate.cases.cli",)
 
 DEMO_USERS = (
     ("admin", "supervisor", True),
@@ -102,8 +102,14 @@ def _ensure_demo_users() -> list[tuple[str, str, str]]:
     return created
 
 
+def _demo_cases(options: dict) -> str | None:
+    from advocate.cases import demo
+
+    return demo.run(options)
+
+
 #: Extra demo steps (callables taking the click options dict, returning a message), from features.
-DEMO_STEPS: list = []
+DEMO_STEPS: list = [_demo_cases]
 
 
 @click.command("demo")

@@ -59,7 +59,8 @@ class Case(db.Model):
     languages: Mapped[str] = mapped_column(String(200), default="")
 
     # Custody
-    custody_country: Mapped[str] = mapped_column(String(2), default="RU")
+    #: terms.Country value.
+    custody_country: Mapped[str | None] = mapped_column(String(8), default="RU")
     custody_type: Mapped[str | None] = mapped_column(String(32), index=True)
     regime: Mapped[str | None] = mapped_column(String(32))
     facility_name: Mapped[str | None] = mapped_column(String(300))

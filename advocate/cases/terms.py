@@ -39,6 +39,17 @@ class Language(_Labelled):
     OTHER = "other"
 
 
+class Country(_Labelled):
+    """Where the person is held (ISO 3166 codes); the work is about Russia, the rest is rare."""
+
+    RUSSIA = "RU"
+    BELARUS = "BY"
+    KAZAKHSTAN = "KZ"
+    KYRGYZSTAN = "KG"
+    TAJIKISTAN = "TJ"
+    OTHER = "other"
+
+
 class PaymentStatus(_Labelled):
     """Whether a civil claim or a fine is settled (an unpaid one can be a ground for refusal)."""
 
@@ -67,6 +78,12 @@ _LABELS: dict[StrEnum, object] = {
     Language.TURKMEN: _l("Turkmen"),
     Language.ENGLISH: _l("English"),
     Language.OTHER: _l("other"),
+    Country.RUSSIA: _l("Russia"),
+    Country.BELARUS: _l("Belarus"),
+    Country.KAZAKHSTAN: _l("Kazakhstan"),
+    Country.KYRGYZSTAN: _l("Kyrgyzstan"),
+    Country.TAJIKISTAN: _l("Tajikistan"),
+    Country.OTHER: _l("another country"),
     PaymentStatus.NONE: _l("none"),
     PaymentStatus.PAID: _l("paid"),
     PaymentStatus.GUARANTEED: _l("payment guaranteed"),
