@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "advocate.auth.views",
     "advocate.admin.views",
     "advocate.cases.views",
+    "advocate.identity.views",
 )
 
 
@@ -103,6 +104,7 @@ def _register_models() -> None:
     import advocate.audit.models  # noqa: F401
     import advocate.auth.models  # noqa: F401
     import advocate.cases.models  # noqa: F401
+    import advocate.identity.models  # noqa: F401
 
 
 def _init_login(app: Flask, login_manager: Any) -> None:

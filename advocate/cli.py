@@ -18,7 +18,7 @@ from sqlalchemy import select
 from advocate.extensions import db
 
 #: Feature command modules; each exposes `commands` (a list of click commands or groups).
-FEATURE_CLIS: tuple[str, ...] = ("advocate.cases.cli",)
+FEATURE_CLIS: tuple[str, ...] = ("advocate.cases.cli", "advocate.identity.cli")
 
 DEMO_USERS = (
     ("admin", "supervisor", True),
@@ -73,8 +73,14 @@ def run_init(app: Flask) -> list[str]:
     return done
 
 
+def _init_identity_keys(app: Flask) -> str | None:
+    from advocate.identity.cli import init_key_file
+
+    return init_key_file(app)
+
+
 #: Extra init steps (callables taking the app, returning a message or None), added by features.
-INIT_STEPS: list = []
+INIT_STEPS: list = [_init_identity_keys]
 
 
 @click.command("init")
@@ -108,8 +114,14 @@ def _demo_cases(options: dict) -> str | None:
     return demo.run(options)
 
 
+def _demo_identities(options: dict) -> str | None:
+    from advocate.identity.demo import demo_step
+
+    return demo_step(options)
+
+
 #: Extra demo steps (callables taking the click options dict, returning a message), from features.
-DEMO_STEPS: list = [_demo_cases]
+DEMO_STEPS: list = [_demo_cases, _demo_identities]
 
 
 @click.command("demo")
