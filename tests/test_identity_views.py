@@ -232,3 +232,22 @@ def test_another_cases_contact_is_404(vault_app, people, case_ref):
 def test_reveal_needs_post(vault_app, people, case_ref):
     client = _client(vault_app, people["owner"])
     assert client.get(f"/cases/{case_ref}/identity/reveal").status_code == 405
+
+
+def test_case_page_panel_is_registered_for_those_who_may_reveal(vault_app, people, case_ref):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from advocate.auth.models import User
+    from advocate.web import case_panels
+
+    page = "{% for panel in case_panels(case) %}{% include panel %}{% endfor %}"
+    for who, shown in (("owner", True), ("supervisor", True), ("admin", False)):
+        with vault_app.test_request_context():
+            login_user(db.session.get(User, people[who].id))
+            case = get_case(case_ref)
+            assert ("identity/_panel.html" in case_panels(case)) is shown
+            html = render_template_string(page, case=case)
+        assert ("Show identity" in html) is shown
+        assert ("Reason for looking at the identity" in html) is (who == "supervisor")
+        assert_no_known_value(html)

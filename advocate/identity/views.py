@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,9 +25,6 @@ from advocate.identity.forms import ConfirmForm, ContactForm, IdentityForm, Reve
 from advocate.identity.operations import IdentityRefused
 from advocate.identity.vault import FIELD_LABELS
 from advocate.web import register_case_panel
-
-#: The cases package's page for one case.
-CASE_PAGE_ENDPOINT = "cases.show"
 
 bp = Blueprint("identity", __name__, url_prefix="/cases/<reference>/identity")
 
@@ -49,14 +46,6 @@ def _template_helpers(state: BlueprintSetupState) -> None:
     """Give templates the vault status and field labels (they ask, never decide)."""
     state.app.jinja_env.globals["identity_status"] = operations.status
     state.app.jinja_env.globals["identity_field_label"] = lambda name: str(FIELD_LABELS[name])
-    state.app.jinja_env.globals["case_page_url"] = case_page_url
-
-
-def case_page_url(case: Case) -> str:
-    """The case page, or the home page while no case page is registered."""
-    if CASE_PAGE_ENDPOINT in current_app.view_functions:
-        return url_for(CASE_PAGE_ENDPOINT, reference=case.reference)
-    return url_for("main.index")
 
 
 @bp.before_request
@@ -83,7 +72,7 @@ def _editable_case_or_403(reference: str) -> Case:
 
 
 def _page(case: Case, form: RevealForm, status: int = 200) -> Any:
-    return render_template("identity/page.html", case=case, form=form), status
+    return render_template("identity/page.html", case=case, reveal_form=form), status
 
 
 def _to_page(case: Case) -> Any:
