@@ -14,11 +14,11 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from advocate import policy
 from advocate.cases import timeline
 from advocate.cases.models import Case
+from advocate.cases.views import load_case
 from advocate.extensions import db
 from advocate.identity import guard, importing, operations
 from advocate.identity.forms import ConfirmForm, ContactForm, IdentityForm, RevealForm
@@ -54,18 +54,8 @@ def _logged_in() -> None:
     """Every vault page needs a logged-in user."""
 
 
-def _case_or_404(reference: str) -> Case:
-    """The case, or 404 for a missing case and for one the user may not see."""
-    case = db.session.execute(
-        select(Case).where(Case.reference == reference)
-    ).scalar_one_or_none()
-    if case is None or not policy.can_reveal_identity(current_user, case):
-        abort(404)
-    return case
-
-
 def _editable_case_or_403(reference: str) -> Case:
-    case = _case_or_404(reference)
+    case = load_case(reference)
     if not policy.can_edit_identity(current_user, case):
         abort(403)
     return case
@@ -87,13 +77,13 @@ def _refused(case: Case, error: IdentityRefused) -> Any:
 @bp.route("")
 def page(reference: str):
     """What the vault holds for this case (without values) and the "show" action."""
-    return _page(_case_or_404(reference), RevealForm())
+    return _page(load_case(reference), RevealForm())
 
 
 @bp.route("/reveal", methods=["POST"])
 def reveal(reference: str):
     """Show the values, once, recording who looked and why."""
-    case = _case_or_404(reference)
+    case = load_case(reference)
     form = RevealForm()
     if not form.validate_on_submit():
         return _page(case, form, 400)
