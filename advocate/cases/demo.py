@@ -245,7 +245,7 @@ def _insert_batch(rng: random.Random, numbers: range, refs: list[str], owners: l
     db.session.execute(insert(Case.__table__), rows)
     ids = dict(db.session.execute(
         select(Case.reference, Case.id).where(Case.reference.in_(list(claims)))
-    ).tuples().all())
+    ).all())
     claim_rows = []
     for row in rows:
         case_id = ids[row["reference"]]
@@ -258,7 +258,7 @@ def _insert_batch(rng: random.Random, numbers: range, refs: list[str], owners: l
         stored = db.session.execute(
             select(Claim.id, Claim.case_id, Claim.type)
             .where(Claim.case_id.in_(list(ids.values()))).order_by(Claim.id)
-        ).tuples().all()
+        ).all()
         by_case: dict[int, list[dict[str, Any]]] = {}
         for claim in claim_rows:
             by_case.setdefault(claim["case_id"], []).append(claim)

@@ -230,7 +230,7 @@ class StatusForm(FlaskForm):
     target = SelectField(_l("New status"), choices=[])
     closing_reason = SelectField(
         _l("Closing reason"),
-        choices=lambda: select_choices([_BLANK, *vocab.ClosingReason.choices()]),
+        choices=lambda: select_choices([_BLANK, *vocab.ClosingReason.choices()]), default="",
     )
     comment = StrippedStringField(_l("Comment (optional)"), widget=TextArea())
 
@@ -256,6 +256,6 @@ class ImportForm(FlaskForm):
     """Upload a CSV file of cases."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a file."))])
-    owner = SelectField(_l("Owner of cases without one in the file"), choices=[])
+    owner = SelectField(_l("Owner of cases without one in the file"), choices=[], default="")
     dry_run = BooleanField(_l("Only check the file, do not import"))
 

@@ -250,7 +250,8 @@ def import_text(text: str, *, actor: Any, default_owner: User | None = None,
             report.problems += row.problems
             continue
         reference = _import_row(row, default_owner, actor)
-        report.problems += row.problems
+        order = {column: index for index, column in enumerate(header)}
+        report.problems += sorted(row.problems, key=lambda p: order.get(p.column, -1))
         if reference:
             report.created.append(reference)
     if report.rows == 0:
