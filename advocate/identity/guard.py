@@ -34,10 +34,9 @@ REPLACE_PARAM = "identity_replace"
 class LeakRefused(TextRefused):
     """Free text holds identity values of its case; ``leaks`` are the matching fragments."""
 
-    def __init__(self, field: str, text: str, leaks: list[Leak], reference: str) -> None:
+    def __init__(self, field: str, leaks: list[Leak], reference: str) -> None:
         super().__init__(field, leaks[0].fragment, leak_message(leaks, reference))
         self.leaks = leaks
-        self.replacement = redact(text, leaks, reference)
 
 
 def leak_message(leaks: list[Leak], reference: str) -> str:
@@ -83,7 +82,7 @@ def text_guard(case: Any, texts: Mapping[str, str]) -> None:
     for field, text in texts.items():
         leaks = find_leaks(text or "", needles)
         if leaks:
-            raise LeakRefused(field, text, leaks, case.reference)
+            raise LeakRefused(field, leaks, case.reference)
 
 
 def redact_for_case(case: Any, text: str) -> str:
