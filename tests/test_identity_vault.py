@@ -173,3 +173,19 @@ def test_audit_log_never_holds_values(vault_app, case_ref):
     assert payloads
     for payload in payloads:
         assert_no_known_value(payload)
+
+
+def test_export_to_another_feature_is_recorded_with_its_purpose(vault_app, case_ref, people):
+    with vault_app.app_context():
+        case = get_case(case_ref)
+        user_type = type(case.owner)
+        supervisor = db.session.get(user_type, people["supervisor"].id)
+        data = operations.export(case, supervisor, "letter: application to the Prosecutor General")
+        assert data.identity.full_name_latin == LATIN
+        with pytest.raises(operations.IdentityRefused):
+            operations.export(case, db.session.get(user_type, people["admin"].id), "letter")
+        db.session.commit()
+    (event,) = events(vault_app, case_ref, "identity.export")
+    assert event.reason == "letter: application to the Prosecutor General"
+    assert event.actor_name == people["supervisor"].username
+    assert_no_known_value(event.payload())
