@@ -142,18 +142,23 @@ def test_timeline_records_reveals_and_edits_without_values(vault_app, people, ca
     assert_no_known_value(page)
 
 
-def test_case_page_works_without_a_key(make_app, vault_app, people, case_ref):
-    keyless = make_app(IDENTITY_KEY_FILE="/nonexistent/identity.keys")
-    client = _client(keyless, people["owner"])
+@pytest.mark.parametrize("kind", ["missing", "wrong"])
+def test_case_page_works_without_the_right_key(make_app, vault_app, people, case_ref, kind):
+    config = ({"IDENTITY_KEY_FILE": "/nonexistent/identity.keys"} if kind == "missing"
+              else {"IDENTITY_KEYS": generate_key()})
+    client = _client(make_app(**config), people["owner"])
     assert client.get(f"/cases/{case_ref}").status_code == 200
     page = client.get(f"/cases/{case_ref}/identity")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Identity unavailable — key missing." in html
+    expected = ("Identity unavailable — key missing." if kind == "missing"
+                else "Identity unavailable — the loaded key does not open it (wrong key).")
+    assert expected in html
     assert "Show identity" not in html
     response = _reveal(client, case_ref)
     assert response.status_code == 400
-    assert "key missing" in response.get_data(as_text=True)
+    assert expected in response.get_data(as_text=True)
+    assert events(vault_app, case_ref, "identity.reveal") == []
 
 
 @pytest.mark.parametrize("kind", ["missing", "wrong"])
