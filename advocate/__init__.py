@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "advocate.admin.views",
     "advocate.cases.views",
     "advocate.identity.views",
+    "advocate.procedures.views",
 )
 
 
@@ -88,6 +89,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_login(app, login_manager)
     web.init_app(app)
     _register_models()
+    from advocate import procedures
+
+    procedures.init_app(app)  # a malformed route file stops the app here, naming the problem
     for module_name in BLUEPRINTS:
         module = __import__(module_name, fromlist=["bp"])
         app.register_blueprint(module.bp)
@@ -105,6 +109,7 @@ def _register_models() -> None:
     import advocate.auth.models  # noqa: F401
     import advocate.cases.models  # noqa: F401
     import advocate.identity.models  # noqa: F401
+    import advocate.procedures.models  # noqa: F401
 
 
 def _init_login(app: Flask, login_manager: Any) -> None:

@@ -18,7 +18,9 @@ from sqlalchemy import select
 from advocate.extensions import db
 
 #: Feature command modules; each exposes `commands` (a list of click commands or groups).
-FEATURE_CLIS: tuple[str, ...] = ("advocate.cases.cli", "advocate.identity.cli")
+FEATURE_CLIS: tuple[str, ...] = (
+    "advocate.cases.cli", "advocate.identity.cli", "advocate.procedures.cli",
+)
 
 DEMO_USERS = (
     ("admin", "supervisor", True),
@@ -120,8 +122,14 @@ def _demo_identities(options: dict) -> str | None:
     return demo_step(options)
 
 
+def _demo_procedures(options: dict) -> str | None:
+    from advocate.procedures.demo import demo_step
+
+    return demo_step(options)
+
+
 #: Extra demo steps (callables taking the click options dict, returning a message), from features.
-DEMO_STEPS: list = [_demo_cases, _demo_identities]
+DEMO_STEPS: list = [_demo_cases, _demo_identities, _demo_procedures]
 
 
 @click.command("demo")

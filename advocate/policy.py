@@ -105,3 +105,12 @@ def can_reveal_identity_without_reason(user: Any, case: Any) -> bool:
 def can_edit_identity(user: Any, case: Any) -> bool:
     """Only the people on the case (owner, collaborators) record and correct its identity."""
     return can_edit_case(user, case) and _on_case(user, case)
+
+
+# Transfer procedures. The readiness panel, documents, consents and deadlines of a case follow
+# can_view_case / can_edit_case; legal bases and addressees are settings (can_administer).
+
+
+def can_use_calculator(user: Any) -> bool:
+    """The term calculator handles no case data: any logged-in user may use it."""
+    return _active(user)
