@@ -118,3 +118,13 @@ def test_fold_cyrillic_and_uzbek_apostrophes():
     assert fold("ЁЛКИН") == "елкин"
     forms = ["Gʻulomov", "G'ulomov", "G‘ulomov", "G’ulomov", "G`ulomov", "gʼulomov"]
     assert {fold(f) for f in forms} == {"g'ulomov"}
+
+
+def test_every_extra_vocabulary_value_has_its_own_label():
+    from advocate.cases import terms
+
+    assert terms.Language.OTHER.label == "other"
+    assert terms.Country.OTHER.label == "another country"
+    assert terms.PaymentStatus.NONE.label == "none"
+    for enum in (terms.Language, terms.Country, terms.PaymentStatus, terms.YesNoUnknown):
+        assert [value for value, _label in enum.choices()] == [m.value for m in enum]

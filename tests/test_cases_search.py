@@ -16,7 +16,7 @@ from .cases_support import client_for, make_case
 
 def _refs(client, query: str) -> list[str]:
     page = client.get(f"/cases?{query}").get_data(as_text=True)
-    return re.findall(r'<td><a href="/cases/(ADV-\d{4}-\d+)">', page)
+    return re.findall(r'<td class="nowrap"><a href="/cases/(ADV-\d{4}-\d+)">', page)
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("russian_permanent_residence", _l("Permanent residence in Russia"), BOOL),
     FieldSpec("military_status", _l("Military recruitment"), CHOICE, vocab.MilitaryStatus),
-    FieldSpec("military_contract_date", _l("Date the military contract was signed"), DATE),
+    FieldSpec("military_contract_date", _l("Contract signed on"), DATE),
 )
 
 #: Fields shown in the timeline and export but changed only by their own operations.
@@ -107,6 +107,10 @@ CLAIM_FIELDS: tuple[FieldSpec, ...] = (
 CASE_SPECS: Mapping[str, FieldSpec] = {f.name: f for f in CASE_FIELDS + WORKFLOW_FIELDS}
 CLAIM_SPECS: Mapping[str, FieldSpec] = {f.name: f for f in CLAIM_FIELDS}
 CASE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in CASE_FIELDS)
+#: Display order of any case or claim field (timeline diffs follow the form, not the alphabet).
+FIELD_ORDER: Mapping[str, int] = {
+    f.name: i for i, f in enumerate(WORKFLOW_FIELDS + CASE_FIELDS + CLAIM_FIELDS)
+}
 CLAIM_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in CLAIM_FIELDS)
 
 

@@ -17,7 +17,8 @@ class _Labelled(StrEnum):
     @property
     def label(self) -> str:
         """The translated label of this value."""
-        return str(_LABELS[self])
+        # Keyed by class too: members are strings, so Language.OTHER == Country.OTHER == "other".
+        return str(_LABELS[(type(self), self.value)])
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -68,28 +69,32 @@ class YesNoUnknown(_Labelled):
     UNKNOWN = "unknown"
 
 
-_LABELS: dict[StrEnum, object] = {
-    Language.UZBEK: _l("Uzbek"),
-    Language.RUSSIAN: _l("Russian"),
-    Language.KARAKALPAK: _l("Karakalpak"),
-    Language.TAJIK: _l("Tajik"),
-    Language.KYRGYZ: _l("Kyrgyz"),
-    Language.KAZAKH: _l("Kazakh"),
-    Language.TURKMEN: _l("Turkmen"),
-    Language.ENGLISH: _l("English"),
-    Language.OTHER: _l("other"),
-    Country.RUSSIA: _l("Russia"),
-    Country.BELARUS: _l("Belarus"),
-    Country.KAZAKHSTAN: _l("Kazakhstan"),
-    Country.KYRGYZSTAN: _l("Kyrgyzstan"),
-    Country.TAJIKISTAN: _l("Tajikistan"),
-    Country.OTHER: _l("another country"),
-    PaymentStatus.NONE: _l("none"),
-    PaymentStatus.PAID: _l("paid"),
-    PaymentStatus.GUARANTEED: _l("payment guaranteed"),
-    PaymentStatus.UNPAID: _l("unpaid"),
-    PaymentStatus.UNKNOWN: _l("unknown"),
-    YesNoUnknown.YES: _l("yes"),
-    YesNoUnknown.NO: _l("no"),
-    YesNoUnknown.UNKNOWN: _l("unknown"),
+def _key(member: StrEnum) -> tuple[type, str]:
+    return type(member), member.value
+
+
+_LABELS: dict[tuple[type, str], object] = {
+    _key(Language.UZBEK): _l("Uzbek"),
+    _key(Language.RUSSIAN): _l("Russian"),
+    _key(Language.KARAKALPAK): _l("Karakalpak"),
+    _key(Language.TAJIK): _l("Tajik"),
+    _key(Language.KYRGYZ): _l("Kyrgyz"),
+    _key(Language.KAZAKH): _l("Kazakh"),
+    _key(Language.TURKMEN): _l("Turkmen"),
+    _key(Language.ENGLISH): _l("English"),
+    _key(Language.OTHER): _l("other"),
+    _key(Country.RUSSIA): _l("Russia"),
+    _key(Country.BELARUS): _l("Belarus"),
+    _key(Country.KAZAKHSTAN): _l("Kazakhstan"),
+    _key(Country.KYRGYZSTAN): _l("Kyrgyzstan"),
+    _key(Country.TAJIKISTAN): _l("Tajikistan"),
+    _key(Country.OTHER): _l("another country"),
+    _key(PaymentStatus.NONE): _l("none"),
+    _key(PaymentStatus.PAID): _l("paid"),
+    _key(PaymentStatus.GUARANTEED): _l("payment guaranteed"),
+    _key(PaymentStatus.UNPAID): _l("unpaid"),
+    _key(PaymentStatus.UNKNOWN): _l("unknown"),
+    _key(YesNoUnknown.YES): _l("yes"),
+    _key(YesNoUnknown.NO): _l("no"),
+    _key(YesNoUnknown.UNKNOWN): _l("unknown"),
 }

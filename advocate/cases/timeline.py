@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from advocate.audit.models import AuditEvent
 from advocate.cases.operations import NOTE_ACTION
-from advocate.cases.record import case_field_label, display_change
+from advocate.cases.record import FIELD_ORDER, case_field_label, display_change
 from advocate.extensions import db
 
 #: How many events the case page shows at once.
@@ -26,6 +26,17 @@ ACTION_LABELS: dict[str, object] = {
     "case.status": _l("Status changed"),
     "case.assign": _l("People on the case changed"),
 }
+
+
+#: Labels of fields other features write on the case's events (e.g. the identity vault's);
+#: the case record's own fields are labelled by `record.case_field_label`.
+FIELD_LABELS: dict[str, object] = {}
+
+
+def field_label(name: str) -> str:
+    """The label of a field named in an event's diff."""
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else case_field_label(name)
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,10 @@ class Entry:
 
 
 def _entry(event: AuditEvent) -> Entry:
+    items = sorted(event.changes_dict.items(), key=lambda i: (FIELD_ORDER.get(i[0], 999), i[0]))
     changes = [
-        Change(case_field_label(name), display_change(name, old), display_change(name, new))
-        for name, (old, new) in event.changes_dict.items()
+        Change(field_label(name), display_change(name, old), display_change(name, new))
+        for name, (old, new) in items
     ]
     return Entry(
         id=event.id, at=event.at, actor=event.actor_name, action=event.action,
