@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "advocate.cases.views",
     "advocate.identity.views",
     "advocate.procedures.views",
+    "advocate.letters.views",
 )
 
 
@@ -108,7 +109,9 @@ def _register_models() -> None:
     import advocate.audit.models  # noqa: F401
     import advocate.auth.models  # noqa: F401
     import advocate.cases.models  # noqa: F401
+    import advocate.files.models  # noqa: F401
     import advocate.identity.models  # noqa: F401
+    import advocate.letters.models  # noqa: F401
     import advocate.procedures.models  # noqa: F401
 
 

@@ -20,6 +20,7 @@ from advocate.extensions import db
 #: Feature command modules; each exposes `commands` (a list of click commands or groups).
 FEATURE_CLIS: tuple[str, ...] = (
     "advocate.cases.cli", "advocate.identity.cli", "advocate.procedures.cli",
+    "advocate.letters.cli",
 )
 
 DEMO_USERS = (

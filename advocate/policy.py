@@ -114,3 +114,41 @@ def can_edit_identity(user: Any, case: Any) -> bool:
 def can_use_calculator(user: Any) -> bool:
     """The term calculator handles no case data: any logged-in user may use it."""
     return _active(user)
+
+
+# Letters. A letter prints the person's identity, so preparing, previewing and downloading one
+# follow the vault's rules; approval needs a second person: a supervisor who is not the author.
+
+
+def can_view_letters(user: Any, case: Any) -> bool:
+    """Whoever sees a case sees its list of letters (type, status, number; no content)."""
+    return can_view_case(user, case)
+
+
+def can_prepare_letter(user: Any, case: Any) -> bool:
+    """People who work on the case and may see its identity draft, preview and submit letters."""
+    return can_edit_case(user, case) and can_reveal_identity(user, case)
+
+
+def can_review_letter(user: Any, letter: Any) -> bool:
+    """A supervisor who did not write the letter approves or returns it."""
+    return (
+        is_supervisor(user)
+        and can_view_case(user, letter.case)
+        and letter.author_id != user.id
+    )
+
+
+def can_record_letter_progress(user: Any, case: Any) -> bool:
+    """Recording that a letter was sent, and its answer, is case work."""
+    return can_edit_case(user, case) and can_reveal_identity(user, case)
+
+
+def can_download_letter_files(user: Any, case: Any) -> bool:
+    """Stored PDFs and replies hold identity: only those who may see the case's identity."""
+    return can_reveal_identity(user, case)
+
+
+def can_configure_letters(user: Any) -> bool:
+    """The letterhead, signatory and number format are organisation settings."""
+    return can_administer(user)

@@ -209,7 +209,9 @@ def events(app, reference: str, prefix: str = "letter.") -> list[AuditEvent]:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text of every page, whitespace runs as one space, hyphen line breaks joined."""
+    """The text of every page, whitespace runs as one space, hyphenated words joined again."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
+    # WeasyPrint hyphenates with U+2010: "граждан‐ ство" is "гражданство".
+    text = re.sub("\u2010\\s+", "", text)
     return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text))
