@@ -137,31 +137,30 @@ def _validate(term: TermInput) -> None:
     if not all(isinstance(a, Article) for a in term.articles):
         raise SentenceInputError(_("Articles must be parsed article references."))
     counts = {
-        _("years"): term.years,
-        _("months"): term.months,
-        _("days"): term.days,
-        _("pretrial days"): term.pretrial_days,
-        _("house-arrest days"): term.house_arrest_days,
+        "years": term.years,
+        "months": term.months,
+        "days": term.days,
+        "pretrial days": term.pretrial_days,
+        "house-arrest days": term.house_arrest_days,
     }
-    for name, value in counts.items():
+    for key, value in counts.items():
+        # Messages are translated only for an error: bulk deadline computation validates
+        # 100,000 terms, and the eager gettext calls took most of its time.
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SentenceInputError(_("%(name)s must be a whole number.", name=name))
+            raise SentenceInputError(_("%(name)s must be a whole number.", name=_count_name(key)))
         if value < 0:
-            raise SentenceInputError(_("%(name)s cannot be negative.", name=name))
+            raise SentenceInputError(_("%(name)s cannot be negative.", name=_count_name(key)))
     if term.years == term.months == term.days == 0:
         raise SentenceInputError(_("The sentence has no length: give years, months or days."))
-    too_long = SentenceInputError(
-        _("A sentence cannot be longer than %(max)s years (Criminal Code art. 56).", max=MAX_YEARS)
-    )
     if 12 * term.years + term.months > 12 * MAX_YEARS or term.days > 366 * MAX_YEARS:
-        raise too_long
+        raise _too_long()
     try:
         end = add_months(term.start, 12 * term.years + term.months) + timedelta(term.days)
         longest = add_months(term.start, 12 * MAX_YEARS)
     except (OverflowError, ValueError):
         raise SentenceInputError(_("The term start is out of the calendar's range.")) from None
     if end > longest:
-        raise too_long
+        raise _too_long()
     if max(term.pretrial_days, term.house_arrest_days) > MAX_CUSTODY_DAYS:
         raise SentenceInputError(
             _(
@@ -169,6 +168,25 @@ def _validate(term: TermInput) -> None:
                 max=MAX_CUSTODY_DAYS,
             )
         )
+
+
+def _too_long() -> SentenceInputError:
+    """The error for a sentence beyond the Criminal Code's maximum."""
+    return SentenceInputError(
+        _("A sentence cannot be longer than %(max)s years (Criminal Code art. 56).", max=MAX_YEARS)
+    )
+
+
+def _count_name(key: str) -> str:
+    """The translated name of a count of TermInput, for an error message."""
+    names = {
+        "years": _("years"),
+        "months": _("months"),
+        "days": _("days"),
+        "pretrial days": _("pretrial days"),
+        "house-arrest days": _("house-arrest days"),
+    }
+    return names[key]
 
 
 def add_months(day: date, months: int) -> date:
