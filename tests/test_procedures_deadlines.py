@@ -13,16 +13,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from advocate.cases.models import Case
+from advocate.cases.vocab import Regime
 from advocate.extensions import db
 from advocate.procedures import deadlines, operations
+from advocate.procedures.articles import parse_articles
+from advocate.procedures.definitions import load_procedures
 from advocate.procedures.models import Deadline
+from advocate.procedures.sentence import TermInput, compute_term
 
 from .procedures_factories import READY, load, make_case
 
 TODAY = date(2025, 1, 15)
+ROUTE = load_procedures()["ru_uz"]
 
 
 @pytest.fixture(autouse=True)
@@ -162,6 +169,26 @@ def test_overdue_and_due_between_across_cases(app):
             [(k, i) for i in (a.id, b.id, c.id) for k in ("eligibility_lapse", "lapse_reminder")])
 
 
+def test_kinds_limit_and_counts(app):
+    cases = [make_case(app) for _ in range(3)]
+    with app.app_context():
+        for i, case in enumerate(cases):
+            operations.add_hearing(load(case.reference), due=date(2025, 1, 10 + i), title=str(i),
+                                   actor=None)
+            deadlines.set_follow_up(load(case.reference), f"OUT-{i}", date(2024, 12, 1))
+        db.session.commit()
+        assert [d.title for d in deadlines.overdue(TODAY, kinds=["hearing"])] == ["0", "1", "2"]
+        assert [d.title for d in deadlines.overdue(TODAY, kinds=["hearing"], limit=2)] == [
+            "0", "1"]
+        assert [d.ref for d in deadlines.overdue(TODAY, kinds=["follow_up"])] == [
+            "OUT-0", "OUT-1", "OUT-2"]  # 01.12.2024 + 30 days = 31.12.2024
+        assert deadlines.counts(TODAY) == {"overdue": 6, "due_soon": 0}
+        assert deadlines.counts(date(2025, 1, 11), case_ids=[load(cases[2].reference).id]) == {
+            "overdue": 1, "due_soon": 1}
+        assert deadlines.counts(date(2026, 5, 25), kinds=["eligibility_lapse"]) == {
+            "overdue": 0, "due_soon": 3}
+
+
 def test_id_lists_longer_than_a_chunk(app):
     case = make_case(app)
     with app.app_context():
@@ -261,3 +288,22 @@ def test_bulk_inserted_cases_are_caught_up(app, runner):
     assert result.stdout.strip() == "deadlines recomputed for 2 cases"
     assert _dates(app, "ADV-2024-0900") == {}
     assert _dates(app, "ADV-2024-0901")[("lapse_reminder", "")] == date(2027, 7, 16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+    years=st.integers(0, 20), months=st.integers(0, 11), days=st.integers(0, 400),
+    pretrial=st.integers(0, 4000), house=st.integers(0, 2000),
+    regime=st.sampled_from(list(Regime)),
+    articles=st.sampled_from(["", "158 ч.3", "228 ч.2", "205.1", "30 ч.3, 228.1 ч.4"]),
+)
+def test_fast_lapse_equals_compute_term(start, years, months, days, pretrial, house, regime,
+                                        articles):
+    """The deadline's lapse date is the one the calculator and the panel show."""
+    assume(years or months or days)
+    term = TermInput(start=start, regime=regime, years=years, months=months, days=days,
+                     pretrial_days=pretrial, house_arrest_days=house,
+                     articles=tuple(parse_articles(articles)))
+    rules = ROUTE.credit_rules()
+    assert deadlines.lapse_of(term, rules) == compute_term(term, rules, start).eligibility_lapses_on

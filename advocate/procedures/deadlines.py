@@ -25,11 +25,13 @@ are not audited; the changes they derive from are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import Select, event, insert, inspect, select
+from sqlalchemy import Select, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from advocate.cases.models import Case
@@ -45,7 +47,13 @@ from advocate.procedures.models import (
     DeadlineSource,
     DocumentStatus,
 )
-from advocate.procedures.sentence import compute_term
+from advocate.procedures.sentence import (
+    CreditRules,
+    TermInput,
+    is_excluded,
+    lapse_date,
+    term_last_day,
+)
 
 #: Kinds derived from the case record alone; `recompute_term` owns them.
 TERM_KINDS = (DeadlineKind.ELIGIBILITY_LAPSE, DeadlineKind.LAPSE_REMINDER)
@@ -80,14 +88,27 @@ def wanted_term_deadlines(case: Case) -> dict[Key, date]:
     state = term_state(case)
     if procedure is None or state.term is None:
         return {}
-    # The lapse date does not depend on the day it is computed on: use the term's start.
-    result = compute_term(state.term, procedure.credit_rules(), state.term.start)
-    lapse = result.eligibility_lapses_on
+    lapse = lapse_of(state.term, procedure.credit_rules())
     reminder = lapse - timedelta(days=procedure.deadlines.lapse_reminder_days)
     return {
         (DeadlineKind.ELIGIBILITY_LAPSE.value, ""): lapse,
         (DeadlineKind.LAPSE_REMINDER.value, ""): reminder,
     }
+
+
+def lapse_of(term: TermInput, rules: CreditRules) -> date:
+    """The eligibility lapse date of a term: what `compute_term` gives, without its explanation.
+
+    The explanation lines cost gettext calls that dominated bulk recomputation; the numbers are
+    those of `sentence` (a property test checks this equals `compute_term(...)`).
+    """
+    excluded = term.day_for_day or is_excluded(term.articles, rules.excluded)
+    ratio = Fraction(1) if excluded else rules.ratios[term.regime]
+    exact = term.pretrial_days * ratio + term.house_arrest_days * rules.house_arrest_ratio
+    nominal_end = term_last_day(term.start, term.years, term.months, term.days)
+    total = (nominal_end - term.start).days + 1
+    term_end = nominal_end - timedelta(days=min(int(exact), total))
+    return lapse_date(term_end, rules.min_remaining_months)
 
 
 def wanted_document_deadlines(case: Case, documents: Iterable[CaseDocument]) -> dict[Key, date]:
@@ -208,32 +229,74 @@ def _chunks(case_ids: CaseIds) -> Iterator[Any]:
         yield ids[start:start + _CHUNK]
 
 
-def _open_deadlines(where: list[Any], case_ids: CaseIds, include_finished: bool
-                    ) -> list[Deadline]:
+@dataclass(frozen=True)
+class Window:
+    """Which open deadlines a query asks for (beside the dates)."""
+
+    case_ids: CaseIds = None
+    kinds: Iterable[str] | None = None
+    include_finished: bool = False
+
+
+def _filtered(query: Select[Any], where: list[Any], chunk: Any, window: Window) -> Select[Any]:
+    query = query.where(Deadline.done_at.is_(None), *where)
+    if chunk is not None:
+        query = query.where(Deadline.case_id.in_(chunk))
+    if window.kinds is not None:
+        query = query.where(Deadline.kind.in_([DeadlineKind(k).value for k in window.kinds]))
+    if not window.include_finished:
+        query = query.join(Case, Case.id == Deadline.case_id).where(
+            Case.status.not_in(FINISHED))
+    return query
+
+
+def _open_deadlines(where: list[Any], window: Window, limit: int | None) -> list[Deadline]:
     results: list[Deadline] = []
-    for chunk in _chunks(case_ids):
-        query = select(Deadline).where(Deadline.done_at.is_(None), *where)
-        if chunk is not None:
-            query = query.where(Deadline.case_id.in_(chunk))
-        if not include_finished:
-            query = query.join(Case, Case.id == Deadline.case_id).where(
-                Case.status.not_in(FINISHED))
-        results += db.session.execute(query).scalars()
+    order = (Deadline.due_date, Deadline.case_id, Deadline.id)
+    for chunk in _chunks(window.case_ids):
+        query = _filtered(select(Deadline), where, chunk, window).order_by(*order)
+        results += db.session.execute(query.limit(limit)).scalars()
     results.sort(key=lambda d: (d.due_date, d.case_id, d.id))
-    return results
+    return results[:limit] if limit is not None else results
+
+
+def _count(where: list[Any], window: Window) -> int:
+    return sum(
+        db.session.execute(
+            _filtered(select(func.count(Deadline.id)), where, chunk, window)
+        ).scalar_one()
+        for chunk in _chunks(window.case_ids)
+    )
 
 
 def due_between(start: date, end: date, case_ids: CaseIds = None, *,
-                include_finished: bool = False) -> list[Deadline]:
-    """Open deadlines due from `start` through `end`, of these cases (ids or a subquery)."""
+                kinds: Iterable[str] | None = None, include_finished: bool = False,
+                limit: int | None = None) -> list[Deadline]:
+    """Open deadlines due from `start` through `end`, earliest first.
+
+    `case_ids`: ids or a subquery of Case.id (e.g. the cases a user may see); `kinds`: only
+    these DeadlineKind values; closed and transferred cases are left out unless asked for.
+    """
     return _open_deadlines([Deadline.due_date >= start, Deadline.due_date <= end],
-                           case_ids, include_finished)
+                           Window(case_ids, kinds, include_finished), limit)
 
 
-def overdue(today: date, case_ids: CaseIds = None, *,
-            include_finished: bool = False) -> list[Deadline]:
-    """Open deadlines due before `today`, of these cases (ids or a subquery)."""
-    return _open_deadlines([Deadline.due_date < today], case_ids, include_finished)
+def overdue(today: date, case_ids: CaseIds = None, *, kinds: Iterable[str] | None = None,
+            include_finished: bool = False, limit: int | None = None) -> list[Deadline]:
+    """Open deadlines due before `today`, earliest first (same filters as `due_between`)."""
+    return _open_deadlines([Deadline.due_date < today],
+                           Window(case_ids, kinds, include_finished), limit)
+
+
+def counts(today: date, case_ids: CaseIds = None, *, soon_days: int = 14,
+           kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """How many open deadlines are overdue and due within `soon_days` (from today on)."""
+    window = Window(case_ids, kinds)
+    return {
+        "overdue": _count([Deadline.due_date < today], window),
+        "due_soon": _count([Deadline.due_date >= today,
+                            Deadline.due_date <= today + timedelta(days=soon_days)], window),
+    }
 
 
 def recompute_all(batch_size: int = 1000) -> int:
