@@ -209,6 +209,7 @@ def test_document_request_overdue_flag_and_deadline(app, client, auth):
     html = client.get(f"/cases/{case.reference}/transfer").get_data(as_text=True)
     assert "Overdue: no answer since 2024-12-01 (due by 2024-12-31)." in html
     assert "Chase the overdue request: Statement of time served" in html
+    assert "2024-12-31 — Document request overdue: Statement of time served" in html
     assert _dates(app, case.reference)[("document_overdue", "time_served_statement")] == date(
         2024, 12, 31)
     with app.app_context():

@@ -68,13 +68,15 @@ class DeadlineView:
     deadline: Deadline
     overdue: bool
     due_soon: bool
+    #: What `ref` stands for, in words (a document's name), when known.
+    ref_name: str | None = None
 
     @property
     def description(self) -> str:
         """What the date is about, in words."""
         d = self.deadline
         label = DeadlineKind(d.kind).label
-        detail = d.title or d.ref
+        detail = d.title or self.ref_name or d.ref
         return f"{label}: {detail}" if detail else label
 
 
@@ -172,7 +174,9 @@ class Readiness:
         from advocate.procedures import deadlines
 
         soon = self.today + timedelta(days=DUE_SOON_DAYS)
-        return [DeadlineView(d, d.due_date < self.today, self.today <= d.due_date <= soon)
+        names = {d.document.id: d.document.name.get(_language()) for d in self.documents}
+        return [DeadlineView(d, d.due_date < self.today, self.today <= d.due_date <= soon,
+                             names.get(d.ref) if d.kind == DeadlineKind.DOCUMENT_OVERDUE else None)
                 for d in deadlines.for_case(self.case)]
 
     @property
