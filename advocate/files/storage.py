@@ -72,14 +72,15 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
             return b"".join(chunks)
         size += len(chunk)
         if size > limit:
-            raise FileRefused(
-                _("The file is too large: at most %(mb)s MB.", mb=_megabytes(limit))
-            )
+            raise FileRefused(_("The file is too large: at most %(size)s.", size=_size(limit)))
         chunks.append(chunk)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
+def _size(size: int) -> str:
+    """A byte count for people: "8 MB", "512 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(1, size // 1024)} KB"
 
 
 def check_upload(data: bytes) -> str:
