@@ -268,9 +268,9 @@ def test_guard_refuses_ready_to_apply_naming_the_conditions(app):
         with pytest.raises(case_operations.TransitionBlocked) as refused:
             case_operations.change_status(record, "ready_to_apply", actor=None)
         reasons = refused.value.reasons
-        assert any(r.startswith("Uzbek citizenship is not met: Not an Uzbek citizen")
+        assert any(r.startswith("Uzbek citizenship: not met — Not an Uzbek citizen")
                    for r in reasons)
-        assert any(r.startswith("Informed consent is not met: No consent") for r in reasons)
+        assert any(r.startswith("Informed consent: not met — No consent") for r in reasons)
         assert len(reasons) == 2
         db.session.rollback()
     _record(app, case.reference)
@@ -330,3 +330,16 @@ def test_ready_values_are_all_stored_fields():
     from advocate.cases.models import Case
 
     assert set(READY) <= set(Case.__table__.columns.keys())
+
+
+def test_status_form_refusal_names_the_conditions(app, client, auth):
+    owner = auth.login_as("advocate")
+    case = make_case(app, owner, other_pending_proceedings="yes")
+    _record(app, case.reference, consent=False)
+    response = client.post(f"/cases/{case.reference}/status", data={"target": "ready_to_apply"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Informed consent: not met — No consent to transfer is on record." in html
+    assert "No other pending proceedings: not met — Other criminal proceedings are pending" in html
+    with app.app_context():
+        assert load(case.reference).status == "awaiting_consent"

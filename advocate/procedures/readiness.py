@@ -270,5 +270,5 @@ def blocking_reasons(case: Case, today: date | None = None) -> list[str]:
     ready = readiness(case, today)
     if ready.procedure is None:
         return [no_route_message(case)]
-    return [_("%(condition)s is not met: %(reason)s", condition=c.label, reason=c.result.reason)
+    return [_("%(condition)s: not met — %(reason)s", condition=c.label, reason=c.result.reason)
             for c in ready.blocking]
