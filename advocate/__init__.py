@@ -18,6 +18,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 BLUEPRINTS = (
     "advocate.main",
     "advocate.auth.views",
+    "advocate.auth.twofactor_views",
     "advocate.admin.views",
     "advocate.cases.views",
     "advocate.identity.views",

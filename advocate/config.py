@@ -41,6 +41,18 @@ DEFAULTS: dict[str, Any] = {
     "IDENTITY_KEYS": None,
     "IDENTITY_KEY_FILE": None,  # default: <instance>/identity.keys
     "PREFERRED_URL_SCHEME": "https",
+    # Which roles must use a second factor ("advocate", "supervisor", "admin"). None: supervisors
+    # and administrators, and advocates when the organisation setting says so. A list overrides
+    # that for a deployment (ADVOCATE_TWO_FACTOR_ROLES='[]' for a local trial), with a warning.
+    "TWO_FACTOR_ROLES": None,
+    "TWO_FACTOR_ISSUER": "advocate",  # the account name shown in authenticator apps
+    "TWO_FACTOR_PENDING_MINUTES": 5,  # time between a correct password and the code
+    "LOGIN_THROTTLE_ACCOUNT_LIMIT": 5,
+    "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,
+    "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
+    "LOGIN_THROTTLE_LOCK_MINUTES": 15,
+    "FILES_DIR": None,  # default: <instance>/files (stored letters and uploads)
+    "PG_BIN_DIR": None,  # where pg_dump/pg_restore live; default: PATH, then /usr/lib/postgresql
 }
 
 
@@ -64,4 +76,6 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'advocate.db'}"
     if not app.config["IDENTITY_KEY_FILE"]:
         app.config["IDENTITY_KEY_FILE"] = str(instance / "identity.keys")
+    if not app.config["FILES_DIR"]:
+        app.config["FILES_DIR"] = str(instance / "files")
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])

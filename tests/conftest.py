@@ -62,6 +62,8 @@ def _config(url: str, tmp_path: Path, translations: Path) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": False,
         "BABEL_COMPILED_DIR": str(translations),
         "SERVER_NAME": "localhost",
+        # Password-only logins for the tests in general; the two-factor tests turn it on.
+        "TWO_FACTOR_ROLES": [],
     }
 
 

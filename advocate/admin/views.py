@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from advocate import policy
 from advocate.admin.forms import ConfirmForm, PasswordResetForm, UserCreateForm, UserRoleForm
-from advocate.auth import operations
+from advocate.auth import operations, throttle, twofactor
+from advocate.auth.forms import TwoFactorSettingForm
 from advocate.auth.models import User
 from advocate.extensions import db
+from advocate.web import register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+register_nav("admin.security", _l("Security"), policy.can_administer)
 
 
 @bp.before_request
@@ -129,3 +133,46 @@ def user_end_sessions(user_id: int):
         user_id, lambda u: operations.end_sessions(u, actor=current_user),
         _("Every session of %(name)s has ended."),
     )
+
+
+@bp.route("/users/<int:user_id>/reset-two-factor", methods=["POST"])
+def user_reset_two_factor(user_id: int):
+    """Remove the account's second factor (lost phone); its sessions end; it enrols again."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if twofactor.reset(user, actor=current_user):
+        db.session.commit()
+        flash(_("Two-factor login of %(name)s was reset. Their sessions have ended; they set it "
+                "up again at their next login.", name=user.username), "success")
+    else:
+        flash(_("%(name)s has no second factor to reset.", name=user.username), "info")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/security", methods=["GET", "POST"])
+def security():
+    """Who must use two-factor login; logins paused by throttling."""
+    form = TwoFactorSettingForm(advocates=twofactor.setting_value())
+    if form.validate_on_submit():
+        twofactor.set_setting(form.advocates.data, actor=current_user)
+        db.session.commit()
+        flash(_("Security settings saved."), "success")
+        return redirect(url_for("admin.security"))
+    return render_template(
+        "auth/admin_security.html", form=form, confirm=ConfirmForm(),
+        override=twofactor.configured_roles(current_app),
+        required=sorted(twofactor.required_roles()), locks=throttle.active_locks(),
+    )
+
+
+@bp.route("/security/locks/<int:lock_id>/lift", methods=["POST"])
+def lift_lock(lock_id: int):
+    """Let an account or address log in again before its lock ends."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if throttle.lift(lock_id, actor=current_user) is None:
+        abort(404)
+    db.session.commit()
+    flash(_("Logins are allowed again."), "success")
+    return redirect(url_for("admin.security"))

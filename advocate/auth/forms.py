@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -32,3 +32,19 @@ class LanguageForm(FlaskForm):
     """The interface language switcher."""
 
     lang = SelectField(_l("Language"), choices=[])
+
+
+class CodeForm(FlaskForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class TwoFactorSettingForm(FlaskForm):
+    """The organisation setting: must advocates use two-factor login."""
+
+    advocates = BooleanField(_l("Advocates must use two-factor login too"))

@@ -78,10 +78,10 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def log_in(user: User) -> None:
-    """Start a server-side session and audit the login."""
+def log_in(user: User, *, reason: str | None = None) -> None:
+    """Start a server-side session and audit the login (reason: how the second step went)."""
     sessions.start(user)
-    record("login.success", object_type="user", object_id=user.id, actor=user)
+    record("login.success", object_type="user", object_id=user.id, actor=user, reason=reason)
 
 
 def log_out(user: User) -> None:

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from advocate.auth import operations
+from advocate.auth import operations, throttle, twofactor, twofactor_views
 from advocate.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from advocate.extensions import db
 from advocate.i18n import LANGUAGE_NAMES
@@ -41,14 +41,21 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        lock = throttle.check(form.username.data)
+        if lock is not None:
+            db.session.commit()  # keep the audited refusal
+            flash(lock.message(), "error")
+            return render_template("auth/login.html", form=form), 429
         user = operations.authenticate(form.username.data, form.password.data)
         if user is None:
+            lock = throttle.record_failure(form.username.data, "password")
             db.session.commit()  # keep the audited failure
             flash(_("Wrong user name or password."), "error")
-            return render_template("auth/login.html", form=form), 200
-        operations.log_in(user)
-        db.session.commit()
-        return redirect(_safe_next(request.args.get("next")))
+            if lock is not None:
+                flash(lock.message(), "error")
+            return render_template("auth/login.html", form=form), 429 if lock else 200
+        # Not logged in yet: the second factor (or its enrolment) may come first.
+        return twofactor_views.after_password(user, _safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -78,7 +85,9 @@ def account():
             db.session.commit()
             flash(_("Your password was changed. Your other sessions have ended."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template(
+        "auth/account.html", form=form, two_factor=twofactor.status(current_user)
+    )
 
 
 @bp.route("/language", methods=["POST"])
