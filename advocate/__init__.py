@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "advocate.auth.views",
     "advocate.auth.twofactor_views",
     "advocate.admin.views",
+    "advocate.audit.views",
     "advocate.cases.views",
     "advocate.identity.views",
     "advocate.procedures.views",

@@ -116,6 +116,20 @@ def can_use_calculator(user: Any) -> bool:
     return _active(user)
 
 
+# Security. The event log is read by supervisors and administrators; field values and notes of
+# case events stay with supervisors, as administration and case work are kept apart.
+
+
+def can_view_audit(user: Any) -> bool:
+    """Supervisors and administrators read (and export) the event log."""
+    return is_supervisor(user) or can_administer(user)
+
+
+def can_view_audit_case_details(user: Any) -> bool:
+    """Only supervisors see the changed values, reasons and notes of case events in the log."""
+    return is_supervisor(user)
+
+
 # Letters. A letter prints the person's identity, so preparing, previewing and downloading one
 # follow the vault's rules; approval needs a second person: a supervisor who is not the author.
 
