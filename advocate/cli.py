@@ -19,7 +19,7 @@ from advocate.extensions import db
 
 #: Feature command modules; each exposes `commands` (a list of click commands or groups).
 FEATURE_CLIS: tuple[str, ...] = (
-    "advocate.cases.cli", "advocate.identity.cli", "advocate.procedures.cli",
+    "advocate.cases.cli", "advocate.identity.cli", "advocate.procedures.cli", "advocate.backup",
     "advocate.letters.cli",
 )
 
