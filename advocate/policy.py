@@ -140,8 +140,8 @@ def can_view_letters(user: Any, case: Any) -> bool:
 
 
 def can_prepare_letter(user: Any, case: Any) -> bool:
-    """People who work on the case and may see its identity draft, preview and submit letters."""
-    return can_edit_case(user, case) and can_reveal_identity(user, case)
+    """The people on the case (owner, collaborators) draft and submit its letters."""
+    return can_edit_case(user, case) and can_reveal_identity_without_reason(user, case)
 
 
 def can_review_letter(user: Any, letter: Any) -> bool:
@@ -158,8 +158,11 @@ def can_record_letter_progress(user: Any, case: Any) -> bool:
     return can_edit_case(user, case) and can_reveal_identity(user, case)
 
 
-def can_download_letter_files(user: Any, case: Any) -> bool:
-    """Stored PDFs and replies hold identity: only those who may see the case's identity."""
+def can_read_letter_content(user: Any, case: Any) -> bool:
+    """Previews, stored PDFs and replies hold identity: for those who may see the case's identity.
+
+    A reviewing supervisor reads the letter before approving it; each read is recorded.
+    """
     return can_reveal_identity(user, case)
 
 

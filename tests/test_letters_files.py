@@ -143,7 +143,7 @@ def test_path_characters_in_the_filename_never_matter(letters_app, letter_people
     assert "evil" not in download.headers["Content-Disposition"]
     assert download.headers["Content-Disposition"].endswith(".jpg")
     assert [e.changes for e in events(letters_app, letter_case, "letter.download")] == \
-        ['{"file": [null, "reply"]}']
+        ['{"downloaded_file": [null, "reply"]}']
 
 
 def test_without_the_key_nothing_is_stored(make_app, letters_files_dir):

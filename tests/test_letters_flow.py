@@ -108,6 +108,14 @@ def test_draft_preview_is_html_under_the_strict_policy(letters_app, letter_peopl
 
 def test_the_gate_author_cannot_approve_another_supervisor_does(letters_app, letter_people,
                                                                 letter_case):
+    from advocate.cases import operations as case_ops
+
+    with letters_app.app_context():
+        # A supervisor on the case (a collaborator) writes the letter.
+        supervisor = user_row(letter_people["supervisor"])
+        case_ops.assign(get_case(letter_case), owner=user_row(letter_people["owner"]),
+                        collaborators=[supervisor], actor=supervisor)
+        db.session.commit()
     letter_id = submitted(letters_app, letter_case, letter_people["supervisor"])
     author = client_for(letters_app, letter_people["supervisor"])
     assert author.post(f"/letters/{letter_id}/approve").status_code == 403

@@ -47,9 +47,9 @@ def record_sent(letter: Letter, *, sent_on: date, channel: str, tracking_number:
     db.session.flush()
     due = deadlines.set_follow_up(letter.case, letter.follow_up_ref, sent_on)
     record_event("letter.send", letter, actor, changes={
-        "status": [old, target.value], "sent_on": [None, sent_on.isoformat()],
-        "channel": [None, channel], "tracking_number": [None, tracking],
-        "follow_up": [None, due.due_date.isoformat() if due is not None else None]})
+        "letter_status": [old, target.value], "sent_on": [None, sent_on.isoformat()],
+        "sent_channel": [None, channel], "tracking_number": [None, tracking],
+        "follow_up_due": [None, due.due_date.isoformat() if due is not None else None]})
 
 
 def record_answer(letter: Letter, *, answer_on: date, outcome: str, note: str | None,
@@ -78,8 +78,9 @@ def record_answer(letter: Letter, *, answer_on: date, outcome: str, note: str | 
         db.session.flush()
         deadlines.resolve(letter.case, DeadlineKind.FOLLOW_UP, letter.follow_up_ref)
         record_event("letter.answer", letter, actor, changes={
-            "status": [old, target.value], "answer_on": [None, answer_on.isoformat()],
-            "outcome": [None, outcome], "reply": [None, stored.sha256 if stored else None]},
+            "letter_status": [old, target.value], "answer_on": [None, answer_on.isoformat()],
+            "answer_outcome": [None, outcome],
+            "reply_sha256": [None, stored.sha256 if stored else None]},
             note=note_text)
     except Exception:
         if stored is not None:
@@ -92,7 +93,7 @@ def record_answer(letter: Letter, *, answer_on: date, outcome: str, note: str | 
 
 def download(letter: Letter, which: str, *, actor: Any) -> tuple[bytes, str, str]:
     """(content, type, file name) of the stored PDF ("pdf") or reply ("reply"); recorded."""
-    require_allowed(policy.can_download_letter_files(actor, letter.case))
+    require_allowed(policy.can_read_letter_content(actor, letter.case))
     row = letter.pdf_file if which == "pdf" else letter.reply_file
     if row is None:
         raise LetterRefused(_("There is no such file for this letter."))
@@ -102,7 +103,7 @@ def download(letter: Letter, which: str, *, actor: Any) -> tuple[bytes, str, str
         raise LetterRefused(identity_ops.key_problem(exc)) from None
     except storage.FileDamaged as exc:
         raise LetterRefused(str(exc)) from None
-    record_event("letter.download", letter, actor, changes={"file": [None, which]})
+    record_event("letter.download", letter, actor, changes={"downloaded_file": [None, which]})
     stem = (letter.number or f"letter-{letter.id}").replace("/", "-")
     label = "reply" if which == "reply" else letter.type_id
     name = f"{letter.case.reference}_{stem}_{label}.{row.extension}"

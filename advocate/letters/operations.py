@@ -110,6 +110,14 @@ def letters_of(case: Case) -> list[Letter]:
     ).scalars())
 
 
+def in_review() -> list[Letter]:
+    """Every letter waiting for review, oldest submission first."""
+    return list(db.session.execute(
+        select(Letter).where(Letter.status == LetterStatus.IN_REVIEW.value)
+        .order_by(Letter.submitted_at, Letter.id)
+    ).scalars())
+
+
 def inputs_of(letter: Letter) -> LetterInputs:
     """The letter's typed inputs, decrypted (KeyUnavailable when no loaded key opens them)."""
     return LetterInputs.open(letter.inputs, get_keyring())
@@ -157,7 +165,7 @@ def _context(case: Case, draft: Draft, actor: Any, purpose: str, today: date) ->
 
 def preview_html(case: Case, draft: Draft, *, actor: Any, today: date | None = None) -> str:
     """The letter as HTML for the browser; MissingData instead of a half-empty letter."""
-    require_allowed(actor is not None and policy.can_prepare_letter(actor, case))
+    require_allowed(actor is not None and policy.can_read_letter_content(actor, case))
     context = _context(case, draft, actor, f"letter preview: {draft.type_id}/{draft.lang}",
                        today or clock_today())
     try:
@@ -209,7 +217,8 @@ def create_draft(case: Case, *, type_id: str, lang: str, addressee_id: str | Non
     db.session.add(letter)
     db.session.flush()
     record_event("letter.create", letter, actor, changes={
-        "type": [None, type_id], "lang": [None, lang], "addressee": [None, addressee_id]})
+        "letter_type": [None, type_id], "letter_lang": [None, lang],
+        "addressee": [None, addressee_id]})
     return letter
 
 
@@ -224,7 +233,7 @@ def update_draft(letter: Letter, *, lang: str, addressee_id: str | None, inputs:
     _check_previous(case, letter.id, previous_letter_id)
     old_inputs = asdict(inputs_of(letter))
     changes: dict[str, list[Any]] = {}
-    for name, old, new in (("lang", letter.lang, lang),
+    for name, old, new in (("letter_lang", letter.lang, lang),
                            ("addressee", letter.addressee_id, addressee_id or None),
                            ("previous_letter", letter.previous_letter_id, previous_letter_id)):
         if old != new:
@@ -257,7 +266,7 @@ def submit(letter: Letter, *, actor: Any, today: date | None = None) -> None:
     old = letter.status
     letter.status, letter.submitted_at = target.value, utcnow()
     db.session.flush()
-    record_event("letter.submit", letter, actor, changes={"status": [old, target.value]})
+    record_event("letter.submit", letter, actor, changes={"letter_status": [old, target.value]})
 
 
 def guard_note(case: Case, field: str, text: str | None, limit: int = MAX_NOTE) -> str | None:
@@ -282,7 +291,7 @@ def return_letter(letter: Letter, *, comment: str, actor: Any) -> None:
     letter.status, letter.review_comment = target.value, comment_text
     letter.reviewer_id, letter.reviewed_at = actor.id, utcnow()
     db.session.flush()
-    record_event("letter.return", letter, actor, changes={"status": [old, target.value]},
+    record_event("letter.return", letter, actor, changes={"letter_status": [old, target.value]},
            reason=comment_text)
 
 
@@ -316,7 +325,7 @@ def approve(letter: Letter, *, actor: Any, today: date | None = None) -> Letter:
         letter.reviewer_id, letter.reviewed_at, letter.review_comment = actor.id, utcnow(), None
         db.session.flush()
         record_event("letter.approve", letter, actor, changes={
-            "status": [old, target.value], "number": [None, number],
+            "letter_status": [old, target.value], "outgoing_number": [None, number],
             "pdf_sha256": [None, stored.sha256]})
     except Exception:
         storage.discard(stored.name)
@@ -345,5 +354,5 @@ def render_unregistered(case: Case, type_id: str, lang: str, *, actor: Any = Non
         raise LetterRefused(str(exc)) from None
     pdf = render_letter(type_id, lang, build_context(case, draft, data.identity, today=on))
     record("letter.render", object_type="case", object_id=case.id, case_id=case.id,
-           changes={"type": [None, type_id], "lang": [None, lang]}, actor=actor)
+           changes={"letter_type": [None, type_id], "letter_lang": [None, lang]}, actor=actor)
     return pdf

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from advocate import policy
 from advocate.cases.models import Case
 from advocate.extensions import db
-from advocate.letters import dispatch, missing, operations
+from advocate.letters import dispatch, labels, missing, operations
 from advocate.letters.catalogue import LETTER_TYPES
 from advocate.letters.context import (
     Draft,
@@ -50,24 +50,12 @@ from advocate.letters.forms import (
 )
 from advocate.letters.models import Letter, install_guard
 from advocate.letters.workflow import is_editable
-from advocate.web import register_case_panel
+from advocate.web import register_case_panel, register_nav
 
 bp = Blueprint("letters", __name__)
 
 register_case_panel("letters_ui/_panel.html", policy.can_view_letters)
-
-ACTION_LABELS: dict[str, object] = {
-    "letter.create": _l("Letter drafted"),
-    "letter.update": _l("Letter draft changed"),
-    "letter.submit": _l("Letter submitted for review"),
-    "letter.approve": _l("Letter approved and registered"),
-    "letter.return": _l("Letter returned to its author"),
-    "letter.send": _l("Letter sent"),
-    "letter.answer": _l("Answer to a letter recorded"),
-    "letter.download": _l("Letter file downloaded"),
-    "letter.render": _l("Letter rendered at the command line"),
-}
-
+register_nav("letters.review", _l("Letters to review"), policy.is_supervisor)
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
@@ -78,9 +66,12 @@ def _setup(state: BlueprintSetupState) -> None:
     except ImportError:  # pragma: no cover - the cases pages are not part of this app
         pass
     else:
-        timeline.ACTION_LABELS.update(ACTION_LABELS)
+        timeline.ACTION_LABELS.update(labels.ACTION_LABELS)
+        if hasattr(timeline, "FIELD_LABELS"):
+            timeline.FIELD_LABELS.update(labels.FIELD_LABELS)
     state.app.jinja_env.globals["case_letters"] = operations.letters_of
     state.app.jinja_env.globals["letter_types"] = LETTER_TYPES
+    state.app.jinja_env.globals["letter_is_editable"] = is_editable
 
 
 @bp.before_request
@@ -135,6 +126,16 @@ def _missing(case: Case, draft: Draft, letter_id: int | None = None) -> list[Any
     paths = operations.missing_for(case, draft)
     return missing.describe(paths, reference=case.reference, type_id=draft.type_id,
                             letter_id=letter_id)
+
+
+@bp.route("/letters/review")
+def review():
+    """Letters waiting for review, oldest first; those the supervisor wrote are marked."""
+    if not policy.is_supervisor(current_user):
+        abort(403)
+    waiting = [letter for letter in operations.in_review()
+               if policy.can_view_letters(current_user, letter.case)]
+    return render_template("letters_ui/review.html", letters=waiting)
 
 
 @bp.route("/cases/<reference>/letters")
@@ -229,7 +230,7 @@ def preview(letter_id: int):
     """The letter as HTML, or the list of missing data instead."""
     letter = load_letter(letter_id)
     case = letter.case
-    require(policy.can_prepare_letter(current_user, case))
+    require(policy.can_read_letter_content(current_user, case))
     draft = operations.draft_of(letter)
     try:
         html = operations.preview_html(case, draft, actor=current_user)
@@ -325,7 +326,7 @@ def answer(letter_id: int):
 
 def _download(letter_id: int, which: str):
     letter = load_letter(letter_id)
-    if not policy.can_download_letter_files(current_user, letter.case):
+    if not policy.can_read_letter_content(current_user, letter.case):
         abort(404)
     try:
         data, mime_type, name = dispatch.download(letter, which, actor=current_user)
