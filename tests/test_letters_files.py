@@ -152,3 +152,28 @@ def test_without_the_key_nothing_is_stored(make_app, letters_files_dir):
     with app.app_context(), pytest.raises(storage.KeyUnavailable):
         storage.store(PDF, kind="t", case_id=None, mime_type=storage.PDF)
     assert not list(letters_files_dir.glob("[0-9a-f]*"))
+
+
+def test_key_rotation_keeps_letters_and_files_readable(letters_app, letter_people, letter_case,
+                                                      letters_key_file):
+    from advocate.identity.keyring import generate_key, prepend_key
+    from advocate.identity.service import reload_keyring
+    from advocate.letters import operations
+
+    letter_id = approved(letters_app, letter_case, letter_people["owner"],
+                         letter_people["supervisor"], comment="A paragraph of our own.")
+    with letters_app.app_context():
+        before = storage.load(db.session.get(Letter, letter_id).pdf_file)
+    new_key = generate_key()
+    prepend_key(letters_key_file, new_key)
+    with letters_app.app_context():
+        keyring = reload_keyring(letters_app)
+        assert operations.rotate_keys(keyring) == (1, 1)
+        db.session.commit()
+    letters_key_file.write_text(new_key + "\n")  # the old key is gone
+    with letters_app.app_context():
+        reload_keyring(letters_app)
+        letter = db.session.get(Letter, letter_id)
+        assert storage.load(letter.pdf_file) == before
+        assert operations.inputs_of(letter).comment == "A paragraph of our own."
+        assert letter.inputs_key == letter.pdf_file.key_fingerprint

@@ -18,10 +18,11 @@ from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from advocate.extensions import db
 from advocate.files.models import StoredFile
-from advocate.identity.keyring import KeyUnavailable
+from advocate.identity.keyring import Keyring, KeyUnavailable
 from advocate.identity.service import get_keyring
 
 #: Default upper bound of one upload, below MAX_CONTENT_LENGTH so a form can say so politely.
@@ -159,6 +160,28 @@ def load(row: StoredFile) -> bytes:
     return data
 
 
+def rotate_all(keyring: Keyring) -> int:
+    """Re-encrypt every stored file with the keyring's first key; return how many files.
+
+    Each file is rewritten through a new file and an atomic rename, so a crash leaves either
+    the old or the new encryption, both readable while the old key is still loaded.
+    """
+    fingerprint = keyring.fingerprint()
+    rows = db.session.execute(select(StoredFile).order_by(StoredFile.id)).scalars().all()
+    for row in rows:
+        path = _path(row.name)
+        fresh = path.with_name(f"{row.name}.rotating")
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(keyring.rotate_bytes(path.read_bytes()))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(fresh, path)
+        row.key_fingerprint = fingerprint
+    db.session.flush()
+    return len(rows)
+
+
 def raw_path(row: StoredFile) -> Path:
     """Where the encrypted bytes of a row lie (for operators and tests)."""
     return _path(row.name)
@@ -174,6 +197,6 @@ def discard(name: str) -> None:
 
 __all__ = [
     "DEFAULT_UPLOAD_MAX_BYTES", "FileDamaged", "FileRefused", "KeyUnavailable", "check_upload",
-    "discard", "files_dir", "load", "raw_path", "read_limited", "sniff", "store", "store_upload",
-    "upload_limit",
+    "discard", "files_dir", "load", "raw_path", "read_limited", "rotate_all", "sniff", "store",
+    "store_upload", "upload_limit",
 ]

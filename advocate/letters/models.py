@@ -139,6 +139,16 @@ class Letter(db.Model):
         return LetterStatus(self.status).label
 
     @property
+    def sent_channel_label(self) -> str:
+        """How it was sent, in words ("" before it was)."""
+        return Channel(self.sent_channel).label if self.sent_channel in set(Channel) else ""
+
+    @property
+    def answer_outcome_label(self) -> str:
+        """What the answer said, in words ("" before an answer)."""
+        return Outcome(self.answer_outcome).label if self.answer_outcome in set(Outcome) else ""
+
+    @property
     def follow_up_ref(self) -> str:
         """The deadline reference of this letter's follow-up."""
         return f"letter-{self.id}"

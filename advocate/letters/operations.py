@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from advocate import policy
 from advocate.audit.operations import record
@@ -29,7 +29,7 @@ from advocate.files import storage
 from advocate.identity import operations as identity_ops
 from advocate.identity import vault
 from advocate.identity.guard import text_guard
-from advocate.identity.keyring import KeyUnavailable
+from advocate.identity.keyring import Keyring, KeyUnavailable
 from advocate.identity.service import get_keyring
 from advocate.identity.vault import IdentityData
 from advocate.letters import register
@@ -331,6 +331,25 @@ def approve(letter: Letter, *, actor: Any, today: date | None = None) -> Letter:
         storage.discard(stored.name)
         raise
     return letter
+
+
+def rotate_keys(keyring: Keyring) -> tuple[int, int]:
+    """Re-encrypt the letters' typed inputs and every stored file with the first key.
+
+    The identity key rotation (``identity rotate-key``) must call this too: letters and files
+    use the vault's keyring, and a removed old key would otherwise leave them unreadable.
+    """
+    letters = db.session.execute(
+        select(Letter).where(Letter.inputs.is_not(None)).order_by(Letter.id)).scalars().all()
+    fingerprint = keyring.fingerprint()
+    for letter in letters:
+        # The same content under a new key, also for approved letters: a bulk UPDATE, which the
+        # frozen-letter guard (a flush hook for content changes) rightly does not see.
+        db.session.execute(
+            update(Letter).where(Letter.id == letter.id)
+            .values(inputs=keyring.rotate_token(letter.inputs or ""), inputs_key=fingerprint))
+    files = storage.rotate_all(keyring)
+    return len(letters), files
 
 
 def render_unregistered(case: Case, type_id: str, lang: str, *, actor: Any = None,
