@@ -16,6 +16,7 @@ from advocate.letters.catalogue import LETTER_TYPES, missing_fields
 from advocate.letters.context import Draft, LetterInputs, build_context
 from advocate.letters.models import Letter
 from advocate.letters.operations import inputs_of
+from advocate.letters.render import render_html
 
 from .test_letters_support import (
     COURT,
@@ -96,6 +97,11 @@ def test_every_key_is_filled_with_plain_data_and_nothing_is_missing(letters_app,
         expected = ["previous_letter.number", "previous_letter.date"] \
             if type_id == "follow_up" else []
         assert missing_fields(type_id, lang, context) == expected
+        if not expected:
+            # The templates accept the built context (they fail on any unknown key).
+            html = render_html(type_id, lang, context)
+            name = LATIN if lang != "ru" or type_id == "embassy_request" else CYRILLIC
+            assert name in html
 
 
 def test_russian_context_speaks_russian(letters_app, letter_case):
