@@ -249,6 +249,9 @@ def test_sent_sets_the_follow_up_and_the_answer_keeps_the_scan(letters_app, lett
         assert deadline.kind == "follow_up"
         assert (deadline.due_date - today).days == 30
         assert deadline.done_at is None
+    page = owner.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "Record the answer" in page
+    assert "registered post" in page
     scan = b"%PDF-1.4\n% a scanned reply\n"
     owner.post(f"/letters/{letter_id}/answer", data={
         "answer_on": today.isoformat(), "outcome": "more_information", "note": "asks for a copy",
@@ -259,6 +262,9 @@ def test_sent_sets_the_follow_up_and_the_answer_keeps_the_scan(letters_app, lett
     assert letter.answer_outcome == "more_information"
     with letters_app.app_context():
         assert db.session.get(Deadline, deadline.id).done_at is not None
+    page = owner.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "more information requested" in page
+    assert f"/letters/{letter_id}/reply" in page
     download = owner.get(f"/letters/{letter_id}/reply")
     assert download.status_code == 200
     assert download.data == scan
@@ -319,3 +325,31 @@ def test_follow_up_refers_to_a_registered_letter(letters_app, letter_people, let
     text = pdf_text(_pdf(letters_app, follow_id))
     assert f"исх. № {number}" in text
     assert _letter(letters_app, follow_id).number == f"2/{date.today().year}"
+
+
+def test_editing_a_draft_records_field_names_never_values(letters_app, letter_people,
+                                                          letter_case):
+    from .test_letters_support import RELATIVE
+
+    letter_id = draft(letters_app, letter_case, letter_people["owner"], "letter_of_interest",
+                      "ru", applicant_role="relative", applicant_name=RELATIVE,
+                      applicant_relation="мать осуждённого")
+    client = client_for(letters_app, letter_people["owner"])
+    form = client.get(f"/letters/{letter_id}/edit").get_data(as_text=True)
+    assert RELATIVE in form
+    response = client.post(f"/letters/{letter_id}/edit", data={
+        "lang": "uz", "addressee_id": "embassy_uz", "applicant_role": "relative",
+        "applicant_name": "Gʻulomova Muhabbat", "applicant_relation": "mahkumning onasi",
+        "humanitarian_grounds": "Onasi kasal.", "previous_letter_id": ""})
+    assert response.status_code == 302
+    letter = _letter(letters_app, letter_id)
+    assert (letter.lang, letter.addressee_id) == ("uz", "embassy_uz")
+    update = events(letters_app, letter_case, "letter.update")[0]
+    for name in ("letter_lang", "addressee", "applicant_name", "humanitarian_grounds"):
+        assert f'"{name}"' in update.changes
+    assert "Muhabbat" not in update.changes
+    assert RELATIVE not in update.changes
+    preview = client.get(f"/letters/{letter_id}/preview").get_data(as_text=True)
+    assert "Gʻulomova Muhabbat" in preview
+    assert "Onasi kasal." in preview
+    assert "Oʻzbekiston Respublikasining Rossiya Federatsiyasidagi elchixonasi" in preview
