@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_WINDOW_MINUTES": 15,
     "LOGIN_THROTTLE_LOCK_MINUTES": 15,
     "FILES_DIR": None,  # default: <instance>/files (stored letters and uploads)
+    # The largest upload (a scanned reply), below MAX_CONTENT_LENGTH so the form can say so.
+    "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
     "PG_BIN_DIR": None,  # where pg_dump/pg_restore live; default: PATH, then /usr/lib/postgresql
 }
 
