@@ -128,3 +128,13 @@ def test_pages_of_fifty_each_costing_two_queries(app, make_user):
         assert result.total == 53
         assert len(result.cases) == 50
         assert len(statements) == 2
+
+
+def test_postgresql_searches_through_a_trigram_index(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite scans the search text")
+        names = db.session.execute(
+            db.text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'")
+        ).scalars().all()
+        assert "ix_cases_search_text_trgm" in names

@@ -120,7 +120,9 @@ class CaseFilter:
         if owner == UNASSIGNED:
             conds.append(Case.owner_id.is_(None))
         elif owner:
-            conds.append(Case.owner.has(func.lower(User.username) == owner.lower()))
+            # A scalar subquery (one user id) lets the database use the owner_id index.
+            owner_id = select(User.id).where(func.lower(User.username) == owner.lower())
+            conds.append(Case.owner_id == owner_id.scalar_subquery())
         has_claims = self.values.get("has_claims")
         if has_claims == "yes":
             conds.append(Case.claim_count > 0)
