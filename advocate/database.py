@@ -60,3 +60,19 @@ def init_app(app: Flask) -> None:
     if is_sqlite(app):
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def include_object_for(dialect_name: str) -> Any:
+    """An Alembic `include_object` filter: skip objects whose DDL is for another dialect.
+
+    A model index declared with `.ddl_if(dialect="postgresql")` (the trigram search index)
+    is created only there; on SQLite autogenerate must not see it as missing.
+    """
+
+    def include_object(obj: Any, _name: Any, type_: str, _reflected: bool, _compare: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if type_ == "index" and condition is not None and condition.dialect:
+            return condition.dialect == dialect_name
+        return True
+
+    return include_object

@@ -8,6 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from advocate import MIGRATIONS_DIR
+from advocate.database import include_object_for
 from advocate.extensions import db
 
 
@@ -18,7 +19,10 @@ def test_upgrade_matches_the_models_and_downgrades(app):
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade(directory=MIGRATIONS_DIR)
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True,
+                "include_object": include_object_for(connection.dialect.name),
+            })
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(directory=MIGRATIONS_DIR, revision="base")
