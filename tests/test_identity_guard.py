@@ -207,3 +207,22 @@ def test_scan_needs_the_key(make_app, vault_app, case_ref):
     result = keyless.test_cli_runner().invoke(args=["identity", "scan"])
     assert result.exit_code == 1
     assert "identity key unavailable" in result.output
+
+
+@pytest.mark.parametrize(("url", "data", "field"), [
+    ("notes", {"text": "Gʻulomov asked about AB 7654321."}, "text"),
+    ("claims/new", {"type": "beating", "source": "person", "evidence": "none",
+                    "narrative": "Gʻulomov asked about AB 7654321."}, "narrative"),
+])
+def test_one_click_replacement_through_the_page(vault_app, people, case_ref, url, data, field):
+    client = _client(vault_app, people["owner"])
+    refused = client.post(f"/cases/{case_ref}/{url}", data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert f'name="{guard.REPLACE_PARAM}" value="{field}"' in html
+    assert f"Replace with {case_ref} and save" in html
+    saved = client.post(f"/cases/{case_ref}/{url}", data={**data, guard.REPLACE_PARAM: field})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = client.get(f"/cases/{case_ref}").get_data(as_text=True)
+    assert f"{case_ref} asked about {case_ref}." in page
+    assert "Gʻulomov asked" not in page

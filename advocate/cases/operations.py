@@ -110,6 +110,15 @@ class TransitionBlocked(CaseError):
 text_guards: list[Callable[[Case | None, dict[str, str]], None]] = []
 #: Called with (case, target status); a non-empty list of reasons blocks the transition.
 transition_guards: list[Callable[[Case, Status], list[str]]] = []
+#: Called with (case, form, submitted form data) before a case's free-text form is validated;
+#: may rewrite the form's data (the identity vault's "replace with the reference" button).
+form_fixers: list[Callable[[Case, Any, Any], str | None]] = []
+
+
+def fix_form(case: Case, form: Any, submitted: Any) -> None:
+    """Let the registered form fixers rewrite a submitted free-text form before validation."""
+    for fixer in form_fixers:
+        fixer(case, form, submitted)
 
 
 def _require(allowed: bool, actor: Any) -> None:

@@ -162,6 +162,13 @@ def show_operation_error(form: Any, error: Exception) -> None:
         form.attach(error.errors)
     elif isinstance(error, operations.TextRefused):
         form.attach({error.field: [error.message]})
+        mark_leak(form, error, error.field)
+
+
+def mark_leak(form: Any, error: Exception, field_name: str) -> None:
+    """Remember which form field held refused text, so the page offers the one-click fix."""
+    if getattr(error, "fragment", None) and field_name in form:
+        form.leak_field = field_name
 
 
 def render_form(template: str, form: Any, **context: Any):
@@ -206,6 +213,7 @@ def edit(reference: str):
     case = load_case(reference)
     require(policy.can_edit_case(current_user, case))
     form = CaseForm.for_case(case)
+    operations.fix_form(case, form, request.form)
     if form.validate_on_submit():
         try:
             changes = operations.update_case(

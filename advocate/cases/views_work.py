@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from advocate.cases.models import Claim
 from advocate.cases.views import (
     bp,
     load_case,
+    mark_leak,
     render_case,
     render_form,
     require,
@@ -34,6 +35,7 @@ def claim_new(reference: str):
     case = load_case(reference)
     require(policy.can_edit_case(current_user, case))
     form = ClaimForm()
+    operations.fix_form(case, form, request.form)
     if form.validate_on_submit():
         try:
             operations.add_claim(case, form.values(), actor=current_user)
@@ -55,6 +57,7 @@ def claim_edit(reference: str, claim_id: int):
         abort(404)
     require(policy.can_edit_case(current_user, case))
     form = ClaimForm.for_claim(claim)
+    operations.fix_form(case, form, request.form)
     if form.validate_on_submit():
         try:
             changes = operations.update_claim(claim, form.values(), actor=current_user)
@@ -73,11 +76,13 @@ def note_add(reference: str):
     case = load_case(reference)
     require(policy.can_edit_case(current_user, case))
     form = NoteForm()
+    operations.fix_form(case, form, request.form)
     if form.validate_on_submit():
         try:
             operations.add_note(case, form.text.data, actor=current_user)
         except operations.TextRefused as exc:
             form.text.errors = [*form.text.errors, exc.message]
+            mark_leak(form, exc, "text")
         except operations.InvalidRecord as exc:
             form.text.errors = [*form.text.errors, *exc.errors.get("text", [])]
         else:
@@ -94,6 +99,7 @@ def status(reference: str):
     require(policy.can_edit_case(current_user, case))
     form = StatusForm()
     form.target.validate_choice = False  # the workflow refuses, naming the allowed moves
+    operations.fix_form(case, form, request.form)
     if form.validate_on_submit():
         try:
             operations.change_status(
@@ -104,6 +110,7 @@ def status(reference: str):
             form.target.errors = [*form.target.errors, str(exc)]
         except operations.TextRefused as exc:
             form.comment.errors = [*form.comment.errors, exc.message]
+            mark_leak(form, exc, "comment")
         else:
             db.session.commit()
             flash(_("Status of %(ref)s changed.", ref=case.reference), "success")

@@ -112,3 +112,5 @@ def register() -> None:
 
     if text_guard not in operations.text_guards:
         operations.text_guards.append(text_guard)
+    if replace_in_form not in operations.form_fixers:
+        operations.form_fixers.append(replace_in_form)
