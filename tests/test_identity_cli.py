@@ -218,3 +218,25 @@ def test_demo_without_a_key_skips(app):
         with pytest.raises(KeyUnavailable) as caught:
             get_keyring().encrypt("x")
         assert caught.value.reason == "missing"
+
+
+def test_rotation_also_re_encrypts_second_factor_keys(make_app, vault_app, key_file, make_user):
+    from advocate.auth.models import TwoFactor
+    from advocate.clock import utcnow
+
+    user = make_user("supervisor")
+    with vault_app.app_context():
+        secret = get_keyring().encrypt("JBSWY3DPEHPK3PXP")
+        db.session.add(TwoFactor(user_id=user.id, secret_encrypted=secret,
+                                 enrolled_at=utcnow()))
+        db.session.commit()
+    result = vault_app.test_cli_runner().invoke(args=["identity", "rotate-key"])
+    assert result.exit_code == 0, result.output
+    assert "re-encrypted 1 second-factor key(s)" in result.output
+    assert "stored file(s)" in result.output
+    new_key, _old = _keys(key_file)
+    key_file.write_text(new_key + "\n")  # the old key is gone
+    after = make_app(IDENTITY_KEY_FILE=str(key_file))
+    with after.app_context():
+        stored = db.session.get(TwoFactor, user.id).secret_encrypted
+        assert get_keyring().decrypt(stored) == "JBSWY3DPEHPK3PXP"

@@ -29,6 +29,7 @@ from advocate.auth import operations, throttle, twofactor
 from advocate.auth.forms import CodeForm
 from advocate.auth.models import User
 from advocate.extensions import db
+from advocate.identity import operations as identity_operations
 from advocate.identity.keyring import KeyUnavailable
 
 bp = Blueprint("two_factor", __name__)
@@ -272,3 +273,12 @@ def disable():
     elif _checked_change(twofactor.disable)[0]:
         flash(_("Two-factor login is turned off for your account."), "success")
     return redirect(url_for("auth.account"))
+
+
+def _rotate_second_factors(keyring) -> str:
+    """`identity rotate-key`: second-factor keys under the new identity key."""
+    return f"re-encrypted {twofactor.rotate_secrets(keyring)} second-factor key(s)"
+
+
+if _rotate_second_factors not in identity_operations.rotation_hooks:
+    identity_operations.rotation_hooks.append(_rotate_second_factors)

@@ -126,7 +126,7 @@ def rotate_key(no_new_key: bool) -> None:
         _add_key_to_file(key_file(current_app))
         keyring = reload_keyring(current_app)
     try:
-        report = operations.reencrypt_all(keyring)
+        report, others = operations.reencrypt_everything(keyring)
     except KeyUnavailable as error:
         db.session.rollback()
         raise click.ClickException(f"re-encryption stopped, nothing changed: {error}") from None
@@ -135,6 +135,8 @@ def rotate_key(no_new_key: bool) -> None:
         f"re-encrypted {report.values} value(s) in {report.identities} identity record(s) and "
         f"{report.contacts} contact(s) with key {report.new_fingerprint}"
     )
+    for line in others:
+        click.echo(line)
     if report.old_fingerprints:
         click.echo(
             f"no row needs the old key(s) {', '.join(report.old_fingerprints)} any more; remove "

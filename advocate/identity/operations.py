@@ -8,7 +8,7 @@ Operations never commit; the request or command commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,6 +303,18 @@ def fingerprint_counts() -> dict[str, int]:
         for fingerprint, number in rows:
             counts[fingerprint] = counts.get(fingerprint, 0) + number
     return counts
+
+
+#: Other holders of values under the one keyring (letters' inputs, stored files, second-factor
+#: keys) re-encrypt them during `identity rotate-key`, in the same transaction: each hook takes
+#: the new keyring and returns one line for the report. Registered by those features.
+rotation_hooks: list[Callable[[Keyring], str]] = []
+
+
+def reencrypt_everything(keyring: Keyring) -> tuple[RotationReport, list[str]]:
+    """The vault, then every registered holder; KeyUnavailable anywhere means nothing is kept."""
+    report = reencrypt_all(keyring)
+    return report, [hook(keyring) for hook in rotation_hooks]
 
 
 def reencrypt_all(keyring: Keyring) -> RotationReport:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from advocate import policy
 from advocate.cases.models import Case
 from advocate.extensions import db
+from advocate.identity import operations as identity_operations
 from advocate.letters import dispatch, labels, missing, operations
 from advocate.letters.catalogue import LETTER_TYPES
 from advocate.letters.context import (
@@ -40,6 +41,7 @@ from advocate.letters.context import (
     held_documents,
     procedure_of,
 )
+from advocate.letters.dates import LANGUAGES
 from advocate.letters.forms import (
     AnswerForm,
     ButtonForm,
@@ -55,6 +57,16 @@ from advocate.web import register_case_panel, register_nav
 bp = Blueprint("letters", __name__)
 
 register_case_panel("letters_ui/_panel.html", policy.can_view_letters)
+
+
+def _rotate_letters(keyring) -> str:
+    """`identity rotate-key`: letters' typed inputs and stored files under the new key."""
+    letters, files = operations.rotate_keys(keyring)
+    return f"re-encrypted {letters} letter input(s) and {files} stored file(s)"
+
+
+if _rotate_letters not in identity_operations.rotation_hooks:
+    identity_operations.rotation_hooks.append(_rotate_letters)
 register_nav("letters.review", _l("Letters to review"), policy.is_supervisor)
 
 @bp.record_once
@@ -160,6 +172,8 @@ def new(reference: str):
     require(policy.can_prepare_letter(current_user, case))
     type_id = request.values.get("type", "")
     lang = request.values.get("lang", "ru")
+    if lang not in LANGUAGES:
+        lang = "ru"
     if type_id not in LETTER_TYPES:
         return render_template("letters_ui/choose.html", case=case, types=LETTER_TYPES,
                                languages=language_choices(), lang=lang)
