@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "advocate.identity.views",
     "advocate.procedures.views",
     "advocate.letters.views",
+    "advocate.review.views",
 )
 
 
@@ -73,6 +74,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     config_module.load(app, test_config)
     _require_secret(app)
+    hops = int(app.config["PROXY_FIX_X_FOR"] or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from advocate import database, i18n, web
@@ -115,6 +121,7 @@ def _register_models() -> None:
     import advocate.identity.models  # noqa: F401
     import advocate.letters.models  # noqa: F401
     import advocate.procedures.models  # noqa: F401
+    import advocate.review.models  # noqa: F401
 
 
 def _init_login(app: Flask, login_manager: Any) -> None:

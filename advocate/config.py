@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "IDENTITY_KEYS": None,
     "IDENTITY_KEY_FILE": None,  # default: <instance>/identity.keys
     "PREFERRED_URL_SCHEME": "https",
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none). Without it
+    # every client seems to come from the proxy, and login throttling by address pauses everyone.
+    "PROXY_FIX_X_FOR": 0,
     # Which roles must use a second factor ("advocate", "supervisor", "admin"). None: supervisors
     # and administrators, and advocates when the organisation setting says so. A list overrides
     # that for a deployment (ADVOCATE_TWO_FACTOR_ROLES='[]' for a local trial), with a warning.

@@ -136,3 +136,20 @@ def test_pages_request_nothing_from_another_host(client, auth):
         body = client.get(path).get_data(as_text=True)
         for url in re.findall(r'(?:src|href|action)="([^"]+)"', body):
             assert url.startswith("/") or url.startswith("#"), (path, url)
+
+
+def test_proxy_fix_uses_the_forwarded_client_address(make_app):
+    seen = []
+    for hops in (0, 1):
+        app = make_app(PROXY_FIX_X_FOR=hops)
+
+        @app.route(f"/whoami{hops}")
+        def whoami():
+            from flask import request
+
+            seen.append(request.remote_addr)
+            return "ok"
+
+        app.test_client().get(f"/whoami{hops}", headers={"X-Forwarded-For": "203.0.113.7"},
+                              environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == ["127.0.0.1", "203.0.113.7"]
