@@ -15,6 +15,10 @@ GET_PAGES = {
     "/cases/{ref}/letters/new": {"owner": 200, "supervisor": 403, "other": 404, "admin": 404},
     "/cases/{ref}/letters/new?type=application_ru&lang=uz": {
         "owner": 200, "supervisor": 403, "other": 404, "admin": 404},
+    "/cases/{ref}/letters/new?type=nonsense&lang=de": {
+        "owner": 200, "supervisor": 403, "other": 404, "admin": 404},
+    "/cases/{ref}/letters/new?type=follow_up&lang=de": {
+        "owner": 200, "supervisor": 403, "other": 404, "admin": 404},
     "/letters/{id}": {"owner": 200, "supervisor": 200, "other": 404, "admin": 404},
     "/letters/{id}/preview": {"owner": 200, "supervisor": 200, "other": 404, "admin": 404},
     "/letters/{id}/pdf": {"owner": 200, "supervisor": 200, "other": 404, "admin": 404},
