@@ -9,6 +9,8 @@ from advocate.audit.models import AuditEvent
 from advocate.auth.models import User
 from advocate.extensions import db
 
+from .conftest import PASSWORD
+
 NEW_PASSWORD = "another long passphrase 42"
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/{id}"]
 
@@ -27,7 +29,8 @@ def test_admin_pages_for_every_role(client, auth, role, is_admin, expected):
 
 def test_admin_pages_need_login(client):
     response = client.get("/admin/users")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
 
 
 def test_admin_creates_an_advocate_who_can_log_in(app, client, auth):
@@ -41,7 +44,8 @@ def test_admin_creates_an_advocate_who_can_log_in(app, client, auth):
     assert auth.login("new.advocate", NEW_PASSWORD).status_code == 302
     with app.app_context():
         user = db.session.execute(select(User).where(User.username == "new.advocate")).scalar_one()
-        assert user.role == "advocate" and not user.is_admin
+        assert user.role == "advocate"
+        assert not user.is_admin
         event = db.session.execute(
             select(AuditEvent).where(AuditEvent.action == "user.create")
         ).scalar_one()
@@ -61,7 +65,8 @@ def test_password_policy_on_the_form(client, auth, password, message):
         "username": "new.advocate", "role": "advocate", "password": password, "confirm": password,
     })
     body = response.get_data(as_text=True)
-    assert message in body and "Please correct the following" in body
+    assert message in body
+    assert "Please correct the following" in body
 
 
 def test_duplicate_and_malformed_usernames(client, auth, make_user):
@@ -105,7 +110,7 @@ def test_end_sessions(app, client, auth, make_user):
     auth.login_as("supervisor", is_admin=True)
     target = make_user("advocate")
     other = app.test_client()
-    other.post("/login", data={"username": target.username, "password": "correct horse battery staple"})
+    other.post("/login", data={"username": target.username, "password": PASSWORD})
     assert other.get("/").status_code == 200
     client.post(f"/admin/users/{target.id}/end-sessions")
     assert other.get("/").status_code == 302

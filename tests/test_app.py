@@ -78,7 +78,8 @@ def test_security_headers_on_every_response(client):
         headers = response.headers
         response.close()
         csp = headers["Content-Security-Policy"]
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
@@ -89,7 +90,9 @@ def test_session_cookie_flags(client, auth):
     response = client.get("/")
     assert response.status_code == 200
     cookie = client.get_cookie("advocate_session")
-    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
 
 
 def test_secure_cookie_by_default(make_app):
@@ -108,7 +111,8 @@ def test_error_pages_in_the_application_style(client, auth, path, code, words):
     response = client.get(path)
     assert response.status_code == code
     body = response.get_data(as_text=True)
-    assert words in body and "css/app.css" in body
+    assert words in body
+    assert "css/app.css" in body
 
 
 def test_413_page(make_app):

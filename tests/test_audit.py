@@ -20,7 +20,8 @@ def test_chain_intact(app, runner):
     with app.app_context():
         assert verify() == (5, None)
     result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 0 and "intact: 5 entries" in result.output
+    assert result.exit_code == 0
+    assert "intact: 5 entries" in result.output
 
 
 def test_direct_update_is_reported(app, runner):
@@ -29,9 +30,12 @@ def test_direct_update_is_reported(app, runner):
         db.session.execute(text("UPDATE audit_events SET reason = 'edited' WHERE id = 3"))
         db.session.commit()
         count, problem = verify()
-    assert problem is not None and problem.event_id == 3 and problem.kind == "altered"
+    assert problem is not None
+    assert problem.event_id == 3
+    assert problem.kind == "altered"
     result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 1 and "entry 3 was altered" in result.output
+    assert result.exit_code == 1
+    assert "entry 3 was altered" in result.output
 
 
 def test_direct_delete_is_reported(app, runner):
@@ -40,6 +44,9 @@ def test_direct_delete_is_reported(app, runner):
         db.session.execute(text("DELETE FROM audit_events WHERE id = 2"))
         db.session.commit()
         _, problem = verify()
-    assert problem is not None and problem.event_id == 3 and problem.kind == "broken link"
+    assert problem is not None
+    assert problem.event_id == 3
+    assert problem.kind == "broken link"
     result = runner.invoke(args=["audit", "verify"])
-    assert result.exit_code == 1 and "entry 3 does not follow" in result.output
+    assert result.exit_code == 1
+    assert "entry 3 does not follow" in result.output

@@ -86,7 +86,8 @@ def test_login_issues_a_new_session(app, client, make_user):
     before = client.get_cookie("advocate_session")
     client.post("/login", data={"username": user.username, "password": PASSWORD})
     after = client.get_cookie("advocate_session")
-    assert after is not None and (before is None or before.value != after.value)
+    assert after is not None
+    assert (before is None or before.value != after.value)
     with app.app_context():
         assert db.session.execute(select(UserSession)).scalars().all()[0].user_id == user.id
 
@@ -155,4 +156,5 @@ def test_user_password_is_hashed_with_argon2(app, make_user):
     user = make_user("advocate")
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
-    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored

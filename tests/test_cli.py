@@ -8,15 +8,16 @@ import stat
 from sqlalchemy import select
 
 from advocate.auth.models import User
-from advocate.extensions import db
 from advocate.auth.passwords import verify_password
+from advocate.extensions import db
 
 GOOD = "a long enough passphrase 7\n"
 
 
 def _user(app, username):
     with app.app_context():
-        return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        query = select(User).where(User.username == username)
+        return db.session.execute(query).scalar_one_or_none()
 
 
 def test_init_writes_secrets_once_and_is_idempotent(make_app, tmp_path):
@@ -25,7 +26,8 @@ def test_init_writes_secrets_once_and_is_idempotent(make_app, tmp_path):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     config = tmp_path / "instance" / "config.py"
-    assert "wrote" in result.output and config.exists()
+    assert "wrote" in result.output
+    assert config.exists()
     assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
     assert "SECRET_KEY = '" in config.read_text()
     assert "database upgraded from empty to" in result.output
@@ -49,7 +51,8 @@ def test_demo_creates_accounts_once(make_app, tmp_path):
     assert verify_password(_user(app, "advocate1").password_hash, password)
     assert _user(app, "admin").is_admin
     again = runner.invoke(args=["demo", "--cases", "0"])
-    assert again.exit_code == 0 and "exist already" in again.output
+    assert again.exit_code == 0
+    assert "exist already" in again.output
     with app.app_context():
         assert len(db.session.execute(select(User)).scalars().all()) == 4
 
@@ -63,7 +66,8 @@ def test_users_create_list_disable_enable(app, runner):
                                  "--admin", "--password-stdin"], input=GOOD)
     assert result.exit_code == 0
     listing = runner.invoke(args=["users", "list"]).output
-    assert "amina\tadvocate" in listing and "boss\tsupervisor\tadmin" in listing
+    assert "amina\tadvocate" in listing
+    assert "boss\tsupervisor\tadmin" in listing
     assert runner.invoke(args=["users", "disable", "amina"]).exit_code == 0
     assert not _user(app, "amina").active
     assert "disabled" in runner.invoke(args=["users", "list"]).output
@@ -75,7 +79,8 @@ def test_users_create_prompts_twice(app, runner):
     result = runner.invoke(args=["users", "create", "--username", "zafar", "--role", "advocate"],
                            input="a long enough passphrase 7\na long enough passphrase 7\n")
     assert result.exit_code == 0, result.output
-    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert "Password:" in result.output
+    assert "Repeat for confirmation:" in result.output
 
 
 def test_set_password(app, runner, make_user):
@@ -88,12 +93,12 @@ def test_set_password(app, runner, make_user):
 
 def test_errors_are_one_line_and_non_zero(app, runner, make_user):
     make_user("advocate", username="taken")
+    create = ["users", "create", "--role", "advocate", "--password-stdin", "--username"]
     cases = [
         (["users", "create", "--username", "x1y", "--role", "boss", "--password-stdin"], GOOD),
-        (["users", "create", "--username", "taken", "--role", "advocate", "--password-stdin"], GOOD),
-        (["users", "create", "--username", "shorty", "--role", "advocate", "--password-stdin"],
-         "short\n"),
-        (["users", "create", "--username", "empty", "--role", "advocate", "--password-stdin"], "\n"),
+        ([*create, "taken"], GOOD),
+        ([*create, "shorty"], "short\n"),
+        ([*create, "empty"], "\n"),
         (["users", "create", "--role", "advocate"], GOOD),
         (["users", "disable", "nobody"], None),
         (["users", "enable", "nobody"], None),

@@ -57,4 +57,5 @@ def test_no_untranslated_messages(lang):
         catalog = read_po(handle)
     missing = [m.id for m in catalog if m.id and not m.string and not m.fuzzy]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
-    assert missing == [] and fuzzy == []
+    assert missing == []
+    assert fuzzy == []
