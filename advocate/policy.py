@@ -169,3 +169,33 @@ def can_read_letter_content(user: Any, case: Any) -> bool:
 def can_configure_letters(user: Any) -> bool:
     """The letterhead, signatory and number format are organisation settings."""
     return can_administer(user)
+
+
+# Review. The supervisor's review page, its exports and the approval queue are for supervisors
+# (an administrator who is not a supervisor sees no case figures either); an advocate sees what
+# needs attention on their own cases on the home page.
+
+
+def can_view_review(user: Any) -> bool:
+    """The review page (figures across every case) and its full lists are for supervisors."""
+    return is_supervisor(user)
+
+
+def can_export_review(user: Any) -> bool:
+    """Aggregate exports for partners (CSV, PDF) are for supervisors."""
+    return is_supervisor(user)
+
+
+def can_view_approval_queue(user: Any) -> bool:
+    """The queue of letters awaiting review is for supervisors (each letter: can_review_letter)."""
+    return is_supervisor(user)
+
+
+def can_see_own_attention(user: Any) -> bool:
+    """Whoever works on cases sees what needs attention on the cases they own or help with."""
+    return can_list_cases(user)
+
+
+def can_record_refusal(user: Any, case: Any) -> bool:
+    """The grounds of a refusal are case work."""
+    return can_edit_case(user, case)
