@@ -1,0 +1,1 @@
+"""Benchmarks and the load test (run on demand; pytest does not collect this folder)."""
