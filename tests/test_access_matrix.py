@@ -67,7 +67,6 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "letters.preview": CASE,
     "letters.pdf": CASE,
     "letters.reply": (302, 302, 302, 404, 302, 404),  # no reply uploaded yet: back to the letter
-    "letters.review": SUPERVISORS,
     "letters.settings": ADMINS,
     "review.index": SUPERVISORS,
     "review.letters": SUPERVISORS,

@@ -23,7 +23,6 @@ GET_PAGES = {
     "/letters/{id}/preview": {"owner": 200, "supervisor": 200, "other": 404, "admin": 404},
     "/letters/{id}/pdf": {"owner": 200, "supervisor": 200, "other": 404, "admin": 404},
     "/letters/{id}/edit": {"owner": 403, "supervisor": 403, "other": 404, "admin": 404},
-    "/letters/review": {"owner": 403, "supervisor": 200, "other": 403, "admin": 403},
     "/admin/letters": {"owner": 403, "supervisor": 403, "other": 403, "admin": 200},
 }
 
@@ -59,6 +58,6 @@ def test_review_steps_are_for_other_supervisors_only(letters_app, letter_people,
         assert client.post(f"/letters/{letter_id}/approve").status_code == code
         assert client.post(f"/letters/{letter_id}/return",
                            data={"comment": "x"}).status_code == code
-    queue = client_for(letters_app, letter_people["supervisor"]).get("/letters/review")
+    queue = client_for(letters_app, letter_people["supervisor"]).get("/review/letters")
     assert f"/letters/{letter_id}" in queue.get_data(as_text=True)
     assert events(letters_app, letter_case, "letter.approve") == []

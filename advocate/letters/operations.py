@@ -110,14 +110,6 @@ def letters_of(case: Case) -> list[Letter]:
     ).scalars())
 
 
-def in_review() -> list[Letter]:
-    """Every letter waiting for review, oldest submission first."""
-    return list(db.session.execute(
-        select(Letter).where(Letter.status == LetterStatus.IN_REVIEW.value)
-        .order_by(Letter.submitted_at, Letter.id)
-    ).scalars())
-
-
 def inputs_of(letter: Letter) -> LetterInputs:
     """The letter's typed inputs, decrypted (KeyUnavailable when no loaded key opens them)."""
     return LetterInputs.open(letter.inputs, get_keyring())

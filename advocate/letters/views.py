@@ -24,7 +24,6 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -52,7 +51,7 @@ from advocate.letters.forms import (
 )
 from advocate.letters.models import Letter, install_guard
 from advocate.letters.workflow import is_editable
-from advocate.web import register_case_panel, register_nav
+from advocate.web import register_case_panel
 
 bp = Blueprint("letters", __name__)
 
@@ -67,7 +66,6 @@ def _rotate_letters(keyring) -> str:
 
 if _rotate_letters not in identity_operations.rotation_hooks:
     identity_operations.rotation_hooks.append(_rotate_letters)
-register_nav("letters.review", _l("Letters to review"), policy.is_supervisor)
 
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
@@ -138,16 +136,6 @@ def _missing(case: Case, draft: Draft, letter_id: int | None = None) -> list[Any
     paths = operations.missing_for(case, draft)
     return missing.describe(paths, reference=case.reference, type_id=draft.type_id,
                             letter_id=letter_id)
-
-
-@bp.route("/letters/review")
-def review():
-    """Letters waiting for review, oldest first; those the supervisor wrote are marked."""
-    if not policy.is_supervisor(current_user):
-        abort(403)
-    waiting = [letter for letter in operations.in_review()
-               if policy.can_view_letters(current_user, letter.case)]
-    return render_template("letters_ui/review.html", letters=waiting)
 
 
 @bp.route("/cases/<reference>/letters")
