@@ -74,8 +74,10 @@ class StageSpan(db.Model):
 
     __tablename__ = "review_stage_spans"
     __table_args__ = (
-        # The median query groups by status and the day numbers: an index-only scan.
-        Index("ix_review_stage_spans_status_days", "status", "entered_day", "left_day"),
+        # The median query groups by status and the day numbers, the outcomes count distinct
+        # cases by status: both index-only scans.
+        Index("ix_review_stage_spans_status_days", "status", "entered_day", "left_day",
+              "case_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +128,8 @@ INDEXES: tuple[Index, ...] = (
     Index("ix_review_cases_status_activity", _cases.status, _cases.last_activity_at),
     # Open cases per owner (workload).
     Index("ix_review_cases_status_owner", _cases.status, _cases.owner_id),
+    # Cases closed as transferred (outcomes), without reading every closed case.
+    Index("ix_review_cases_status_closing", _cases.status, _cases.closing_reason),
     # Claims by type with their distinct cases.
     Index("ix_review_claims_type_case", _claims.type, _claims.case_id),
     # Open deadlines of a kind by due date, without reading the deadline rows.

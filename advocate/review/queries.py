@@ -93,6 +93,15 @@ class WorkloadRow:
     letters_in_review: int
 
 
+@dataclass(frozen=True)
+class Durations:
+    """Median days in each stage, and from intake to application and to transfer."""
+
+    stages: dict[str, Median]
+    to_application: Median
+    to_transfer: Median
+
+
 @dataclass
 class Figures:
     """Everything the review page and the exports show, for one filter on one day."""
@@ -114,11 +123,19 @@ def _grouped(column: Any, conditions: Sequence[Any]) -> dict[str | None, int]:
     return {key: count for key, count in rows}
 
 
-def funnel(conditions: Sequence[Any], today: date) -> tuple[int, list[StageRow]]:
+def durations(conditions: Sequence[Any], today: date) -> Durations:
+    """The median durations of these cases (the slowest figures: a walk through every stay)."""
+    return Durations(
+        stages=stages.stage_medians([s.value for s in FUNNEL_ROWS if s not in NO_MEDIAN],
+                                    conditions, today),
+        to_application=stages.time_to(Status.APPLIED.value, conditions),
+        to_transfer=stages.time_to(Status.TRANSFERRED.value, conditions),
+    )
+
+
+def funnel(conditions: Sequence[Any], medians: dict[str, Median]) -> tuple[int, list[StageRow]]:
     """The total and the funnel rows: count now, reached at least (open cases), median days."""
     counts = _grouped(Case.status, conditions)
-    medians = stages.stage_medians(
-        [s.value for s in FUNNEL_ROWS if s not in NO_MEDIAN], conditions, today)
     depth_counts = [0] * len(FUNNEL_ORDER)
     for status, depth in FUNNEL_DEPTH.items():
         depth_counts[depth] += counts.get(status.value, 0)
@@ -171,20 +188,19 @@ def _count(conditions: Sequence[Any]) -> int:
     ).scalar_one()
 
 
-def outcomes(conditions: Sequence[Any]) -> Outcomes:
+def outcomes(conditions: Sequence[Any], times: Durations) -> Outcomes:
     """Transferred and refused cases of the cohort, refusal grounds, time to apply and transfer.
 
     Transferred: the case reached "transferred", or was recorded as closed for that reason
     without passing through it (an imported older case).
     """
-    through = _count([*conditions, Case.id.in_(stages.ever_in(Status.TRANSFERRED.value))])
+    through = stages.count_ever_in(Status.TRANSFERRED.value, conditions)
     closed_as = _count([*conditions, Case.status == Status.CLOSED.value,
                         Case.closing_reason == ClosingReason.TRANSFERRED.value,
                         Case.id.not_in(stages.ever_in(Status.TRANSFERRED.value))])
-    refused_ids = stages.ever_in(Status.REFUSED.value)
-    refused = _count([*conditions, Case.id.in_(refused_ids)])
-    refused_bare = _count([*conditions, Case.id.in_(refused_ids),
-                           Case.id.not_in(select(RefusalGround.case_id))])
+    refused = stages.count_ever_in(Status.REFUSED.value, conditions)
+    refused_bare = stages.count_ever_in(Status.REFUSED.value, conditions,
+                                        except_in=select(RefusalGround.case_id))
     query = select(RefusalGround.ground, func.count(distinct(RefusalGround.case_id)))
     if conditions:
         query = query.join(Case, Case.id == RefusalGround.case_id).where(*conditions)
@@ -192,9 +208,7 @@ def outcomes(conditions: Sequence[Any]) -> Outcomes:
     grounds = [Row(g.value, g.label, found.get(g.value, 0)) for g in RefusalReason]
     return Outcomes(
         transferred=through + closed_as, refused=refused, refused_without_ground=refused_bare,
-        grounds=grounds,
-        to_application=stages.time_to(Status.APPLIED.value, conditions),
-        to_transfer=stages.time_to(Status.TRANSFERRED.value, conditions),
+        grounds=grounds, to_application=times.to_application, to_transfer=times.to_transfer,
     )
 
 
@@ -227,12 +241,19 @@ def workload(conditions: Sequence[Any], today: date) -> list[WorkloadRow]:
 
 
 def compute(review_filter: ReviewFilter, today: date, lang: str | None) -> Figures:
-    """Every figure for this filter, fresh from the database."""
+    """Every figure for this filter, fresh from the database except the median durations.
+
+    A change to one case moves a median by a day at most, so the medians are kept for the
+    memo's age limit (REVIEW_CACHE_SECONDS) whatever is logged meanwhile; every count is fresh.
+    """
     cohort = review_filter.conditions()
-    total, stage_rows = funnel(cohort, today)
+    times = memo.cached("durations", (review_filter.key, today),
+                        lambda: durations(cohort, today), versioned=False)
+    total, stage_rows = funnel(cohort, times.stages)
     return Figures(
         today=today, total=total, funnel=stage_rows, claims=claims(cohort),
-        regions=regions(cohort, lang), military=military(cohort), outcomes=outcomes(cohort),
+        regions=regions(cohort, lang), military=military(cohort),
+        outcomes=outcomes(cohort, times),
         workload=workload(review_filter.conditions(period=False), today),
     )
 
@@ -245,7 +266,7 @@ def figures(review_filter: ReviewFilter, lang: str | None, today: date | None = 
 
 
 __all__ = [
-    "ACTION_KINDS", "ACTIVE", "FUNNEL_ROWS", "ClaimRow", "Figures", "Outcomes", "Row", "StageRow",
-    "WorkloadRow", "claims", "compute", "figures", "funnel", "military", "outcomes", "regions",
-    "workload",
+    "ACTION_KINDS", "ACTIVE", "FUNNEL_ROWS", "ClaimRow", "Durations", "Figures", "Outcomes", "Row",
+    "StageRow", "WorkloadRow", "claims", "compute", "durations", "figures", "funnel", "military",
+    "outcomes", "regions", "workload",
 ]

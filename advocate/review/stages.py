@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, event, exists, func, insert, select, update
+from sqlalchemy import delete, distinct, event, exists, func, insert, inspect, select, update
 from sqlalchemy.orm import aliased
 
 from advocate.audit.models import AuditEvent
@@ -51,9 +51,23 @@ def _move(connection: Any, case_id: int, status: str, at: datetime, event_id: in
         case_id=case_id, status=status, entered_at=at, entered_day=day, event_id=event_id))
 
 
+#: Databases known to have the spans table (by URL). Until the migration that creates it has
+#: run, status events are written without spans and `sync` catches up afterwards.
+_READY: set[str] = set()
+
+
+def available(connection: Any = None) -> bool:
+    """Whether the spans table exists in this database (checked until it does)."""
+    bind = connection if connection is not None else db.session.connection()
+    url = bind.engine.url.render_as_string()
+    if url not in _READY and inspect(bind).has_table(StageSpan.__tablename__):
+        _READY.add(url)
+    return url in _READY
+
+
 def _after_audit_insert(_mapper: Any, connection: Any, target: AuditEvent) -> None:
     status = new_status(target.action, target.changes)
-    if status is not None and target.case_id is not None:
+    if status is not None and target.case_id is not None and available(connection):
         _move(connection, target.case_id, status, target.at, target.id)
 
 
@@ -120,6 +134,8 @@ def rebuild(batch_size: int = 2000) -> int:
 
 def demo_step(_options: dict[str, Any]) -> str | None:
     """The `demo` command's step: spans for the demo cases written without the ORM."""
+    if not available():
+        return "review: no stage spans table yet (run the migrations); spans not derived"
     count = sync()
     return f"review: stage spans derived for {count} cases" if count else None
 
@@ -200,7 +216,19 @@ def ever_in(status: str) -> Any:
     return select(StageSpan.case_id).where(StageSpan.status == status)
 
 
+def count_ever_in(status: str, conditions: Sequence[Any], *, except_in: Any = None) -> int:
+    """How many of these cases were ever in `status` (leaving out the ids `except_in` selects).
+
+    Without conditions the spans' own index answers; with them, the cases are joined.
+    """
+    query = select(func.count(distinct(StageSpan.case_id))).where(StageSpan.status == status)
+    if except_in is not None:
+        query = query.where(StageSpan.case_id.not_in(except_in))
+    return db.session.execute(_scoped(query, StageSpan, conditions)).scalar_one()
+
+
 __all__ = [
-    "STATUS_ACTIONS", "Median", "demo_step", "ever_in", "install_listener", "median_of",
-    "new_status", "rebuild", "stage_medians", "sync", "time_to",
+    "STATUS_ACTIONS", "Median", "available", "count_ever_in", "demo_step", "ever_in",
+    "install_listener",
+    "median_of", "new_status", "rebuild", "stage_medians", "sync", "time_to",
 ]

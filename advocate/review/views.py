@@ -54,7 +54,8 @@ FIELD_LABELS: dict[str, object] = {
 
 
 def _refusal_panel_shown(user: Any, case: Any) -> bool:
-    return policy.can_view_case(user, case) and operations.was_refused(case)
+    return (policy.can_view_case(user, case) and stages.available()
+            and operations.was_refused(case))
 
 
 def own_attention() -> list[attention.Section]:
