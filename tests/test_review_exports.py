@@ -98,6 +98,8 @@ def test_csv_carries_no_identity_and_no_totals(review_app, people, cohort):
     narrowed = client.get("/review/export.csv?owner=adv1").get_data().decode("utf-8")
     assert "adv1" not in narrowed
     assert "Cases of one advocate" in narrowed
+    unassigned = client.get("/review/export.csv?owner=none").get_data().decode("utf-8")
+    assert "Cases without an advocate" in unassigned
 
 
 def test_csv_applies_the_filters(review_app, people, cohort):

@@ -20,6 +20,7 @@ from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from advocate.cases.search import UNASSIGNED
 from advocate.letters.render import render_pdf
 from advocate.review.charts import ChartRow, bar_chart
 from advocate.review.filters import ReviewFilter
@@ -101,7 +102,9 @@ def describe_filter(review_filter: ReviewFilter) -> list[tuple[str, str]]:
               else _("today"))]
     if review_filter.region_ru:
         pairs.append((_("Region of custody"), regions_ru.name(review_filter.region_ru, lang)))
-    if review_filter.owner:
+    if review_filter.owner == UNASSIGNED:
+        pairs.append((_("Cases without an advocate"), _("yes")))
+    elif review_filter.owner:
         pairs.append((_("Cases of one advocate"), _("yes")))
     return pairs
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
 from advocate import clock
@@ -173,13 +174,7 @@ def military(conditions: Sequence[Any]) -> list[Row]:
     counts = _grouped(Case.military_status, conditions)
     rows = [Row(m.value, m.label, counts.get(m.value, 0)) for m in MilitaryStatus]
     unrecorded = sum(n for key, n in counts.items() if key not in set(MilitaryStatus))
-    return [*rows, Row("", str(_not_recorded()), unrecorded)]
-
-
-def _not_recorded() -> str:
-    from flask_babel import gettext as _
-
-    return _("not recorded")
+    return [*rows, Row("", _("not recorded"), unrecorded)]
 
 
 def _count(conditions: Sequence[Any]) -> int:
