@@ -129,3 +129,21 @@ def test_stale_window_is_configurable(make_app, people, every_section):
 def test_empty_home_says_nothing_needs_attention(review_app, people):
     home = client_for(review_app, people["adv1"]).get("/").get_data(as_text=True)
     assert "Nothing needs attention today." in home
+
+
+def test_consent_given_again_leaves_the_section(review_app, people):
+    from advocate.extensions import db
+    from advocate.procedures import operations as procedure_ops
+
+    from .test_review_support import case_row
+
+    reference, _ = new_case(review_app, people["adv1"])
+    withdraw_consent(review_app, reference)
+    client = client_for(review_app, people["supervisor"])
+    assert section_counts(client.get("/review").get_data(as_text=True))["consent"] == 1
+    with review_app.app_context():
+        procedure_ops.record_consent(
+            case_row(reference), kind="transfer", given_on=TODAY, language="ru", form="written",
+            lawyer_present=True, return_risk_explained=False, note=None, actor=None)
+        db.session.commit()
+    assert section_counts(client.get("/review").get_data(as_text=True))["consent"] == 0

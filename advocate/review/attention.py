@@ -25,7 +25,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from advocate.cases.models import Case, case_collaborators
 from advocate.extensions import db
@@ -196,21 +197,37 @@ def _stale(scope: Scope, s: Settings, limit: int, offset: int) -> tuple[int, lis
     return count, [Item(ref, at.date(), what) for ref, at in rows]
 
 
+def _withdrawals() -> list[Any]:
+    """Every withdrawal that is the latest entry of its kind: (case id, date, kind, entry id).
+
+    Withdrawals are few; each is checked for a later entry of the same kind (the ledger's order
+    is its ids': entries are never back-dated), instead of grouping the whole ledger.
+    """
+    later = aliased(ConsentEntry)
+    return list(db.session.execute(
+        select(ConsentEntry.case_id, ConsentEntry.entry_date, ConsentEntry.kind, ConsentEntry.id)
+        .where(ConsentEntry.action == ConsentAction.WITHDRAWN.value,
+               ~exists().where(later.case_id == ConsentEntry.case_id,
+                               later.kind == ConsentEntry.kind, later.id > ConsentEntry.id))
+    ).all())
+
+
 def _consent(scope: Scope, s: Settings, limit: int, offset: int) -> tuple[int, list[Item]]:
-    # The ledger's latest entry of a kind is its highest id (entries are never back-dated).
-    latest = select(func.max(ConsentEntry.id)).group_by(ConsentEntry.case_id, ConsentEntry.kind)
-    where = [ConsentEntry.id.in_(latest), ConsentEntry.action == ConsentAction.WITHDRAWN.value,
-             Case.status.in_(ACTIVE), *scope.conditions]
-    base = select(Case.reference, ConsentEntry.entry_date, ConsentEntry.kind).join(
-        Case, Case.id == ConsentEntry.case_id).where(*where)
-    count = db.session.execute(
-        select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = db.session.execute(
-        base.order_by(ConsentEntry.entry_date.desc(), ConsentEntry.id.desc())
-        .limit(limit).offset(offset)
-    ).all()
-    return count, [Item(ref, on, ConsentKind(kind).label if kind in set(ConsentKind) else kind)
-                   for ref, on, kind in rows]
+    withdrawn = _withdrawals()
+    refs: dict[int, str] = {}
+    ids = sorted({row.case_id for row in withdrawn})
+    # In chunks of ids (SQLite limits bound parameters); each chunk is a lookup by primary key.
+    for start in range(0, len(ids), 500):
+        refs.update(db.session.execute(
+            select(Case.id, Case.reference).where(Case.id.in_(ids[start:start + 500]),
+                                                  Case.status.in_(ACTIVE), *scope.conditions)
+        ).all())
+    shown = sorted((row for row in withdrawn if row.case_id in refs),
+                   key=lambda row: (row.entry_date, row.id), reverse=True)
+    return len(shown), [
+        Item(refs[row.case_id], row.entry_date,
+             ConsentKind(row.kind).label if row.kind in set(ConsentKind) else row.kind)
+        for row in shown[offset:offset + limit]]
 
 
 #: The other sections: (count, items) for a scope, the settings, limit and offset.

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from advocate.cases.models import Case, Claim
 from advocate.clock import utcnow
 from advocate.extensions import db
-from advocate.procedures.models import Deadline
+from advocate.procedures.models import ConsentEntry, Deadline
 
 
 class RefusalReason(StrEnum):
@@ -120,6 +120,7 @@ class RefusalGround(db.Model):
 _cases = Case.__table__.c
 _claims = Claim.__table__.c
 _deadlines = Deadline.__table__.c
+_consents = ConsentEntry.__table__.c
 
 #: Indexes on other features' tables that keep the review fast at 100,000 cases (index-only
 #: scans instead of reading every case row). The lead's migration creates them.
@@ -130,8 +131,16 @@ INDEXES: tuple[Index, ...] = (
     Index("ix_review_cases_status_owner", _cases.status, _cases.owner_id),
     # Cases closed as transferred (outcomes), without reading every closed case.
     Index("ix_review_cases_status_closing", _cases.status, _cases.closing_reason),
+    # The figures of one advocate's cases, and of the cases opened in a period: counts by
+    # status, region and military status read these indexes alone.
+    Index("ix_review_cases_owner_figures", _cases.owner_id, _cases.status, _cases.region_ru,
+          _cases.military_status, _cases.created_at, _cases.last_activity_at),
+    Index("ix_review_cases_created_figures", _cases.created_at, _cases.status,
+          _cases.region_ru, _cases.military_status, _cases.owner_id),
     # Claims by type with their distinct cases.
     Index("ix_review_claims_type_case", _claims.type, _claims.case_id),
+    # Withdrawals of consent, without reading the whole ledger.
+    Index("ix_review_consents_action", _consents.action, _consents.case_id, _consents.kind),
     # Open deadlines of a kind by due date, without reading the deadline rows.
     Index("ix_review_deadlines_kind_due", _deadlines.kind, _deadlines.due_date,
           _deadlines.done_at, _deadlines.case_id),

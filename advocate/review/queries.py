@@ -28,7 +28,7 @@ from advocate.procedures.models import Deadline, DeadlineKind
 from advocate.review import memo, stages
 from advocate.review.filters import ReviewFilter
 from advocate.review.models import RefusalGround, RefusalReason
-from advocate.review.stages import Median
+from advocate.review.stages import Median, in_cases
 
 #: The funnel's rows: the main line, then the branches at the depth of review, then closed.
 FUNNEL_ROWS: tuple[Status, ...] = (*FUNNEL_ORDER, Status.REFUSED, Status.APPEAL, Status.CLOSED)
@@ -154,9 +154,8 @@ def funnel(conditions: Sequence[Any], medians: dict[str, Median]) -> tuple[int, 
 
 def claims(conditions: Sequence[Any]) -> list[ClaimRow]:
     """Coercion claims by type: claims and distinct cases, every type listed."""
-    query = select(Claim.type, func.count(), func.count(distinct(Claim.case_id)))
-    if conditions:
-        query = query.join(Case, Case.id == Claim.case_id).where(*conditions)
+    query = select(Claim.type, func.count(), func.count(distinct(Claim.case_id))).where(
+        *in_cases(Claim.case_id, conditions))
     found = {t: (n, c) for t, n, c in db.session.execute(query.group_by(Claim.type)).all()}
     return [ClaimRow(t.value, t.label, *found.get(t.value, (0, 0))) for t in CoercionType]
 
@@ -196,9 +195,8 @@ def outcomes(conditions: Sequence[Any], times: Durations) -> Outcomes:
     refused = stages.count_ever_in(Status.REFUSED.value, conditions)
     refused_bare = stages.count_ever_in(Status.REFUSED.value, conditions,
                                         except_in=select(RefusalGround.case_id))
-    query = select(RefusalGround.ground, func.count(distinct(RefusalGround.case_id)))
-    if conditions:
-        query = query.join(Case, Case.id == RefusalGround.case_id).where(*conditions)
+    query = select(RefusalGround.ground, func.count(distinct(RefusalGround.case_id))).where(
+        *in_cases(RefusalGround.case_id, conditions))
     found = dict(db.session.execute(query.group_by(RefusalGround.ground)).all())
     grounds = [Row(g.value, g.label, found.get(g.value, 0)) for g in RefusalReason]
     return Outcomes(
@@ -219,9 +217,7 @@ def workload(conditions: Sequence[Any], today: date) -> list[WorkloadRow]:
         .group_by(Case.owner_id)
     ).all())
     letters_query = select(Letter.author_id, func.count(Letter.id)).where(
-        Letter.status == LetterStatus.IN_REVIEW.value)
-    if conditions:
-        letters_query = letters_query.join(Case, Case.id == Letter.case_id).where(*conditions)
+        Letter.status == LetterStatus.IN_REVIEW.value, *in_cases(Letter.case_id, conditions))
     letters = dict(db.session.execute(letters_query.group_by(Letter.author_id)).all())
     ids = {i for i in (*open_cases, *overdue, *letters) if i is not None}
     names = dict(db.session.execute(
