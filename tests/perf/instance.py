@@ -8,6 +8,7 @@ Flask's CLI runner so the time is the command's own.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -150,13 +151,38 @@ def build(instance: Instance, cases: int) -> Instance:
         if match:
             instance.passwords[match.group(1)] = match.group(2)
     if instance.dialect == "postgresql":
-        # A running server's autovacuum analyses a table this size within a minute; do it now
-        # so the first measurements do not meet a planner without statistics.
-        with app.app_context(), db.engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
+        # A running server's autovacuum vacuums and analyses tables this size within minutes
+        # of the load; do it now so the measurements meet the steady state, not a planner
+        # without statistics and index-only scans that must visit the heap (no visibility map).
+        with app.app_context():
+            with db.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
     with app.app_context():
         db.engine.dispose()
     return instance
+
+
+STATE_FILE = "bench-instance.json"
+
+
+def save(instance: Instance) -> Path:
+    """Write what `load` needs to reuse a kept instance (a throwaway one: passwords included)."""
+    path = instance.root / STATE_FILE
+    path.write_text(json.dumps({
+        "database_url": instance.database_url, "secret_key": instance.secret_key,
+        "passwords": instance.passwords, "build_seconds": instance.build_seconds,
+    }, indent=2), "utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def load(root: Path) -> Instance:
+    """A kept instance (`--keep`) to measure again without building it again (SQLite or a
+    PostgreSQL server that still runs)."""
+    data = json.loads((root / STATE_FILE).read_text("utf-8"))
+    return Instance(root=root, database_url=data["database_url"], secret_key=data["secret_key"],
+                    build_seconds=data["build_seconds"], passwords=data["passwords"])
 
 
 def case_count(app: Flask) -> int:

@@ -321,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         inst.close()
     result = summary(stats, seconds)
     result.update(database=inst.dialect, workers=args.workers, editors=args.editors,
+                  cpus=os.cpu_count(), load_average=[round(v, 1) for v in os.getloadavg()],
                   edits=sum(len(p.labels) for p in people),
                   notes=sum(len(p.notes) + len(p.shared_notes) for p in people),
                   lost_or_mixed=problems, error_samples=stats.errors[:20])
@@ -335,7 +336,8 @@ def report(result: dict, error_kinds: Counter) -> None:
     print(f"\n{result['database']}, gunicorn -w {result['workers']}, {result['editors']} editors:"
           f" {result['requests']} requests in {result['seconds']} s = "
           f"{result['requests_per_second']} req/s; p50 {result['p50_ms']} ms, "
-          f"p95 {result['p95_ms']} ms; errors {result['errors']}")
+          f"p95 {result['p95_ms']} ms; errors {result['errors']} ({result['cpus']} CPUs, load "
+          f"average {result['load_average']})")
     for kind, figures in result["kinds"].items():
         print(f"  {kind:<12} n={figures['n']:<6} p50 {figures['p50_ms']:>7} ms  "
               f"p95 {figures['p95_ms']:>7} ms")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -153,7 +154,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", metavar="NAME",
                         help="profile this measurement with pyinstrument")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the instance folder (SQLite) to measure it again with --reuse")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="measure an instance kept by --keep instead of building one")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
 
@@ -161,11 +165,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Build the instance, measure, print the table, write the JSON."""
     args = parse_args(argv)
-    inst = instances.create(args.database_url, postgres=args.postgres)
+    if args.reuse:
+        inst = instances.load(args.reuse)
+        args.keep = True
+    else:
+        inst = instances.create(args.database_url, postgres=args.postgres)
     try:
-        print(f"building {inst.dialect} instance with demo --cases {args.cases} "
-              f"in {inst.path} ...", file=sys.stderr)
-        instances.build(inst, args.cases)
+        if not args.reuse:
+            print(f"building {inst.dialect} instance with demo --cases {args.cases} "
+                  f"in {inst.path} ...", file=sys.stderr)
+            instances.build(inst, args.cases)
+            if args.keep:
+                print(f"  kept: measure again with --reuse {inst.root}", file=sys.stderr)
+                instances.save(inst)
         if inst.created_tables:
             print("  note: tables not yet created by the migrations, made with create_all: "
                   + ", ".join(inst.created_tables), file=sys.stderr)
@@ -175,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                                    set(args.only) if args.only else None, args.profile)
     finally:
         inst.close(keep=args.keep)
-    print(f"\n{inst.dialect}, {count} cases, demo built in {inst.build_seconds:.1f} s")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"\n{inst.dialect}, {count} cases, demo built in {inst.build_seconds:.1f} s; "
+          f"{os.cpu_count()} CPUs, load average {load} (other processes slow the figures)")
     print(table(figures))
     if args.json:
         payload = [f.as_json() for f in figures]
