@@ -59,7 +59,8 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         """The translated role, with administrator when the flag is set."""
         label = Role(self.role).label
-        return f"{label}, {_l('administrator')}" if self.is_admin else label
+        administrator = _l("administrator")
+        return f"{label}, {administrator}" if self.is_admin else label
 
 
 class UserSession(db.Model):

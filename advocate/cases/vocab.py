@@ -183,7 +183,7 @@ _LABEL_PAIRS: list[tuple[Labelled, object]] = [
     (MilitaryStatus.DEPLOYED, _l("deployed")),
     (MilitaryStatus.WOUNDED, _l("wounded")),
     (MilitaryStatus.KILLED, _l("killed")),
-    (MilitaryStatus.MISSING, _l("missing")),
+    (MilitaryStatus.MISSING, _l("missing in action")),
     (MilitaryStatus.RETURNED, _l("returned")),
     (CoercionType.BEATING, _l("beating")),
     (CoercionType.PSYCHOLOGICAL, _l("psychological pressure")),

@@ -193,7 +193,7 @@ class _Table:
         self.used.add(key)
         if key not in self.data:
             if required:
-                raise self.error(key, _("missing"))
+                raise self.error(key, _("required key is missing"))
             return None
         value = self.data[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)

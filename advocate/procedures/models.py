@@ -92,7 +92,7 @@ class DeadlineSource(_Labelled):
 
 
 _LABELS: dict[StrEnum, object] = {
-    DocumentStatus.MISSING: _l("missing"),
+    DocumentStatus.MISSING: _l("not yet obtained"),
     DocumentStatus.REQUESTED: _l("requested"),
     DocumentStatus.RECEIVED: _l("received"),
     DocumentStatus.TRANSLATED: _l("translated"),
