@@ -178,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.keep:
                 print(f"  kept: measure again with --reuse {inst.root}", file=sys.stderr)
                 instances.save(inst)
-        if inst.created_tables:
-            print("  note: tables not yet created by the migrations, made with create_all: "
-                  + ", ".join(inst.created_tables), file=sys.stderr)
+        if inst.created_schema:
+            print("  note: not yet created by the migrations, made from the models: "
+                  + ", ".join(inst.created_schema), file=sys.stderr)
         count = instances.case_count(inst.app())
         print(f"  built in {inst.build_seconds:.1f} s ({count} cases)", file=sys.stderr)
         figures = run_measurements(inst, args.requests, args.seed,
