@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # default: SQLite file in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "SQLITE_CACHE_KIB": 65536,  # page cache per connection; the review's aggregates read a lot
+    "REVIEW_STALE_DAYS": 30,  # "no activity for N days" on the review page
+    "REVIEW_SOON_DAYS": 14,  # "deadlines in the next N days"
+    "REVIEW_CACHE_SECONDS": 300,  # how long review medians are reused; 0 turns the memo off
     "LANGUAGES": ["en", "ru", "uz"],
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "UTC",

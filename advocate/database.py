@@ -18,7 +18,7 @@ def is_sqlite(app: Flask) -> bool:
     return str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
 
 
-def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int, cache_kib: int = 2000) -> None:
     """WAL, foreign keys and a busy timeout on every connection; IMMEDIATE transactions for writers.
 
     pysqlite opens transactions lazily and as DEFERRED; a request that reads and then writes
@@ -34,6 +34,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -59,7 +60,9 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     if is_sqlite(app):
         with app.app_context():
-            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            configure_sqlite(
+                db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["SQLITE_CACHE_KIB"]
+            )
 
 
 def include_object_for(dialect_name: str) -> Any:

@@ -64,6 +64,7 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert db.session.execute(text("PRAGMA cache_size")).scalar() == -65536
 
 
 def test_healthz(client):
