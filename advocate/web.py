@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -80,6 +80,15 @@ def home_sections() -> list[str]:
     return [template for template, predicate in HOME_SECTIONS if predicate(current_user)]
 
 
+def refuse_nul_bytes() -> None:
+    """400 for any query or form value holding NUL: no legitimate input has one, and
+    PostgreSQL refuses it in text (a 500 otherwise, from the login page onwards)."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
+
 def security_headers(response):
     """Headers on every response: no framing, no sniffing, no referrer, only our own resources."""
     response.headers["Content-Security-Policy"] = CSP
@@ -135,6 +144,7 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     """Register headers, error handlers and the template globals."""
+    app.before_request(refuse_nul_bytes)
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:  # in tests exceptions propagate, so a failure shows its traceback

@@ -172,9 +172,10 @@ def assert_shown(body: str, stored: Any, where: str) -> None:
 
 
 def shows_error(body: str) -> bool:
-    """The page says what was wrong: an error summary or an error message."""
+    """The page says what was wrong: an error summary, an error message, or the 400 page
+    (any value with NUL is refused before the form is read)."""
     return ('class="error-summary"' in body or "flash-error" in body
-            or 'class="error"' in body)
+            or 'class="error"' in body or "The request could not be understood" in body)
 
 
 @dataclass

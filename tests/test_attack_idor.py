@@ -285,7 +285,7 @@ CROSS_EXPECTED = {"owner": 404, "supervisor": 404}
 CROSS_EXPECTED_IDENTITY = {"owner": 404, "supervisor": 403}
 #: Known departures from the rule, each asserted correctly by its own xfail test below; until
 #: fixed, the walk checks the status the app gives today (and, as everywhere, that nothing changed).
-KNOWN_DEVIATIONS = {("identity.contact_delete", "owner"): 302}
+KNOWN_DEVIATIONS: dict[tuple[str, str], int] = {}
 
 
 def test_another_cases_object_under_this_cases_reference(attack_world):
@@ -370,9 +370,6 @@ def test_objects_that_do_not_exist(attack_world):
     assert tried >= 40
     assert wrong == {}
 
-@pytest.mark.xfail(strict=True, reason=(
-    "identity.views.contact_delete does not look the contact up before calling the operation: "
-    "another case's contact id answers 302 with a flash instead of 404 (nothing is deleted)"))
 def test_another_cases_contact_cannot_be_deleted_under_this_reference(attack_world):
     world = attack_world
     client = client_for(world.app, world.users["owner"])

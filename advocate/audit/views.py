@@ -35,6 +35,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 register_nav("audit.index", _l("Event log"), policy.can_view_audit)
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # beyond it the offset would overflow the database's integers
 CSV_COLUMNS = (
     "id", "at_utc", "actor", "action", "object_type", "object_id", "case_reference", "case_id",
     "changes", "reason", "note", "ip", "prev_hash", "hash",
@@ -146,7 +147,8 @@ def index():
         return render_template("audit/index.html", form=form, rows=None, filters=Filters(),
                                actions=_actions(), shows_details=shows_details), 400
     filters = _filters(form)
-    page = db.paginate(query(filters), page=request.args.get("page", 1, type=int),
+    page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
+    page = db.paginate(query(filters), page=page_number,
                        per_page=PER_PAGE, error_out=False)
     return render_template("audit/index.html", form=form, rows=page.items, page=page,
                            references=_references(page.items), filters=filters,

@@ -174,6 +174,8 @@ def contact_edit(reference: str, contact_id: int):
 def contact_delete(reference: str, contact_id: int):
     """Remove a contact."""
     case = _editable_case_or_403(reference)
+    if operations.get_contact(case, contact_id) is None:
+        abort(404)  # like every other object route: another case's id reveals nothing
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:

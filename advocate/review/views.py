@@ -139,7 +139,7 @@ def attention_list(key: str):
     require(policy.can_view_review(current_user) or policy.can_see_own_attention(current_user))
     scope = (Scope.own(current_user) if mine
              else Scope(tuple(review_filter.conditions(period=False))))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)  # no offset overflow
     found = attention.section(key, scope, Settings.current(clock.today()), limit=PAGE_SIZE,
                               offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-found.count // PAGE_SIZE))
