@@ -36,7 +36,8 @@ from advocate.review.models import RefusalGround
 from advocate.review.presenters import Chart
 from advocate.web import register_case_panel, register_home_section, register_nav
 
-bp = Blueprint("review", __name__)
+bp = Blueprint("review", __name__, cli_group="review")
+bp.cli.help = "Supervisor review: rebuild the time-in-stage figures."
 
 #: Items per page of a full needs-attention list, and letters shown in the queue.
 PAGE_SIZE = 50
