@@ -136,9 +136,11 @@ class CaseFilter:
     def order_by(self) -> list[Any]:
         """ORDER BY: the chosen column, then id so pages never overlap."""
         column = SORTS[self.sort.lstrip("-")]
-        if self.values.get("q"):
+        if self.values.get("q") and db.session.get_bind().dialect.name == "sqlite":
             # A text search keeps few rows; walking the sort column's index to find them would
             # visit every case (SQLite: 4x slower), so hide the index and sort the matches.
+            # Not on PostgreSQL: there the trigram index finds the rows and the planner
+            # chooses well; the trick turned a 0.3 ms index walk into a 145 ms sort.
             column = func.coalesce(column, column)
         if self.sort.startswith("-"):
             return [column.desc(), Case.id.desc()]
@@ -158,7 +160,8 @@ class CasePage:
 def list_cases(user: Any, case_filter: CaseFilter) -> CasePage:
     """The page of cases this user may see that match the filter; two queries."""
     where = [visible_to(user), *case_filter.conditions()]
-    total = db.session.execute(select(func.count(Case.id)).where(*where)).scalar_one()
+    # count(*), not count(id): PostgreSQL then answers from an index alone (3–7 ms, not 40–63)
+    total = db.session.execute(select(func.count()).select_from(Case).where(*where)).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(case_filter.page, pages)
     # The page's ids first, from the indexes alone; then those 50 rows with their owners.
