@@ -131,8 +131,9 @@ class _RecordForm(FlaskForm):
         return result
 
     def check(self, values: dict[str, Any]) -> dict[str, list[str]]:
-        """The rule errors for these values."""
-        raise NotImplementedError
+        """The rule errors for these values: abstract, each record form (case, claim) gives its
+        own rules; the base class only parses."""
+        raise NotImplementedError(f"{type(self).__name__} must define its record rules")
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Parse every field, then run the record rules over what parsed, showing every error."""
