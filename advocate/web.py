@@ -80,6 +80,20 @@ def home_sections() -> list[str]:
     return [template for template, predicate in HOME_SECTIONS if predicate(current_user)]
 
 
+#: The highest page number a list accepts: beyond it the offset would overflow the database's
+#: integers (SQLite OverflowError, PostgreSQL bigint out of range).
+MAX_PAGE = 100_000
+
+
+def page_number(args: Any) -> int:
+    """The `page` query argument, from 1 to MAX_PAGE; anything unreadable is page 1."""
+    try:
+        page = int(args.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(page, MAX_PAGE))
+
+
 def refuse_nul_bytes() -> None:
     """400 for any query or form value holding NUL: no legitimate input has one, and
     PostgreSQL refuses it in text (a 500 otherwise, from the login page onwards)."""

@@ -29,13 +29,12 @@ from advocate.audit.operations import record
 from advocate.cases.models import Case
 from advocate.clock import today
 from advocate.extensions import db
-from advocate.web import register_nav
+from advocate.web import page_number, register_nav
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 register_nav("audit.index", _l("Event log"), policy.can_view_audit)
 
 PER_PAGE = 50
-MAX_PAGE = 100_000  # beyond it the offset would overflow the database's integers
 CSV_COLUMNS = (
     "id", "at_utc", "actor", "action", "object_type", "object_id", "case_reference", "case_id",
     "changes", "reason", "note", "ip", "prev_hash", "hash",
@@ -147,8 +146,7 @@ def index():
         return render_template("audit/index.html", form=form, rows=None, filters=Filters(),
                                actions=_actions(), shows_details=shows_details), 400
     filters = _filters(form)
-    page_number = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
-    page = db.paginate(query(filters), page=page_number,
+    page = db.paginate(query(filters), page=page_number(request.args),
                        per_page=PER_PAGE, error_out=False)
     return render_template("audit/index.html", form=form, rows=page.items, page=page,
                            references=_references(page.items), filters=filters,

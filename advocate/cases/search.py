@@ -22,6 +22,7 @@ from advocate import policy
 from advocate.auth.models import User
 from advocate.cases.models import Case, case_collaborators
 from advocate.extensions import db
+from advocate.web import page_number
 
 PAGE_SIZE = 50
 # Uzbek Latin oʻ/gʻ and the tutuq belgisi are typed with any of these; one form makes them match.
@@ -98,11 +99,7 @@ class CaseFilter:
         sort = args.get("sort", DEFAULT_SORT)
         if sort.lstrip("-") not in SORTS:
             sort = DEFAULT_SORT
-        try:
-            page = max(1, min(int(args.get("page", "1")), 100_000))
-        except ValueError:
-            page = 1
-        return cls(values=values, sort=sort, page=page)
+        return cls(values=values, sort=sort, page=page_number(args))
 
     def args(self, **overrides: Any) -> dict[str, Any]:
         """The query-string arguments of this filter with some replaced (for links)."""

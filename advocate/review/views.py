@@ -34,7 +34,12 @@ from advocate.review.filters import ReviewFilter
 from advocate.review.forms import RefusalForm
 from advocate.review.models import RefusalGround
 from advocate.review.presenters import Chart
-from advocate.web import register_case_panel, register_home_section, register_nav
+from advocate.web import (
+    page_number,
+    register_case_panel,
+    register_home_section,
+    register_nav,
+)
 
 bp = Blueprint("review", __name__, cli_group="review")
 bp.cli.help = "Supervisor review: rebuild the time-in-stage figures."
@@ -140,7 +145,7 @@ def attention_list(key: str):
     require(policy.can_view_review(current_user) or policy.can_see_own_attention(current_user))
     scope = (Scope.own(current_user) if mine
              else Scope(tuple(review_filter.conditions(period=False))))
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)  # no offset overflow
+    page = page_number(request.args)
     found = attention.section(key, scope, Settings.current(clock.today()), limit=PAGE_SIZE,
                               offset=(page - 1) * PAGE_SIZE)
     pages = max(1, -(-found.count // PAGE_SIZE))
