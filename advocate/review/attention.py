@@ -2,7 +2,8 @@
 
 The same sections serve the supervisor's review (every case, narrowed by the review's filters)
 and an advocate's home page (the cases they own or collaborate on). Deadlines come from the one
-deadline source, `procedures.deadlines` (its stored table and query helpers):
+deadline source, `procedures.deadlines` (its stored table, queried here with the scope's conditions
+on the case it joins anyway):
 
 - overdue: open deadlines past their date (letter follow-ups have their own section below, and a
   lapse reminder only announces the lapse, which has its own section too);
@@ -25,15 +26,22 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from advocate.cases.models import Case, case_collaborators
 from advocate.extensions import db
 from advocate.letters.models import Letter
 from advocate.letters.workflow import LetterStatus
-from advocate.procedures import deadlines, get_procedure
-from advocate.procedures.models import ConsentAction, ConsentEntry, ConsentKind, DeadlineKind
+from advocate.procedures import get_procedure
+from advocate.procedures.deadlines import FINISHED
+from advocate.procedures.models import (
+    ConsentAction,
+    ConsentEntry,
+    ConsentKind,
+    Deadline,
+    DeadlineKind,
+)
 from advocate.review.queries import ACTION_KINDS, ACTIVE
 
 SECTION_KEYS = ("overdue", "upcoming", "lapsing", "letters", "answers", "stale", "consent")
@@ -86,10 +94,6 @@ class Scope:
             case_collaborators.c.user_id == user.id)
         return cls((or_(Case.owner_id == user.id, Case.id.in_(helping)),))
 
-    def case_ids(self) -> Any:
-        """A subquery of the ids in scope, or None for every case."""
-        return select(Case.id).where(*self.conditions) if self.conditions else None
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -136,14 +140,34 @@ def _deadline_items(rows: Sequence[Any]) -> list[Item]:
     return items
 
 
+def _open_deadlines(query: Any, scope: Scope, kinds: Sequence[str], *where: Any) -> Any:
+    """Open deadlines of these kinds on the scope's unfinished cases.
+
+    The same rows as the deadline source's `counts`, `overdue` and `due_between` (which join the
+    case for its status anyway); the scope's conditions go on that join, where a list of the
+    scope's ids (`IN (SELECT id ...)`) would be built again for every query.
+    """
+    return query.select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(
+        Deadline.done_at.is_(None), Deadline.kind.in_(kinds), Case.status.not_in(FINISHED),
+        *where, *scope.conditions)
+
+
 def deadline_counts(scope: Scope, s: Settings) -> dict[str, int]:
-    """The sizes of the four deadline sections, in three calls to the deadline source."""
-    ids = scope.case_ids()
-    every = deadlines.counts(s.today, ids, soon_days=s.soon_days, kinds=ACTION_KINDS)
-    answers = deadlines.counts(s.today, ids, soon_days=s.soon_days, kinds=(_FOLLOW_UP,))
-    lapsing = deadlines.counts(s.today, ids, soon_days=s.lapse_days, kinds=(_LAPSE,))
-    return {"overdue": every["overdue"] - answers["overdue"], "upcoming": every["due_soon"],
-            "lapsing": lapsing["due_soon"], "answers": answers["overdue"]}
+    """The sizes of the four deadline sections, in one query grouped by kind."""
+    today = s.today
+    soon = Deadline.due_date.between(today, today + timedelta(days=s.soon_days))
+    lapse = Deadline.due_date.between(today, today + timedelta(days=s.lapse_days))
+    last = today + timedelta(days=max(s.soon_days, s.lapse_days))
+    rows = db.session.execute(_open_deadlines(
+        select(Deadline.kind, func.sum(case((Deadline.due_date < today, 1), else_=0)),
+               func.sum(case((soon, 1), else_=0)), func.sum(case((lapse, 1), else_=0))),
+        scope, ACTION_KINDS, Deadline.due_date <= last,
+    ).group_by(Deadline.kind)).all()
+    past = {kind: int(n or 0) for kind, n, _, _ in rows}
+    return {"overdue": sum(past.values()) - past.get(_FOLLOW_UP, 0),
+            "upcoming": sum(int(n or 0) for _, _, n, _ in rows),
+            "lapsing": sum(int(n or 0) for kind, _, _, n in rows if kind == _LAPSE),
+            "answers": past.get(_FOLLOW_UP, 0)}
 
 
 #: The deadline sections: past due (True) or due from today on, which kinds.
@@ -158,14 +182,17 @@ _DEADLINE_SECTIONS: dict[str, tuple[bool, tuple[str, ...]]] = {
 def _deadline_items_of(key: str, scope: Scope, s: Settings, limit: int, offset: int
                        ) -> list[Item]:
     past, kinds = _DEADLINE_SECTIONS[key]
-    ids = scope.case_ids()
     if past:
-        rows = deadlines.overdue(s.today, ids, kinds=kinds, limit=offset + limit)
+        when = [Deadline.due_date < s.today]
     else:
         days = s.lapse_days if key == "lapsing" else s.soon_days
-        rows = deadlines.due_between(s.today, s.today + timedelta(days=days), ids,
-                                     kinds=kinds, limit=offset + limit)
-    return _deadline_items(rows[offset:])
+        when = [Deadline.due_date >= s.today,
+                Deadline.due_date <= s.today + timedelta(days=days)]
+    rows = db.session.execute(
+        _open_deadlines(select(Deadline), scope, kinds, *when)
+        .order_by(Deadline.due_date, Deadline.case_id, Deadline.id).limit(limit).offset(offset)
+    ).scalars().all()
+    return _deadline_items(rows)
 
 
 def _letters(scope: Scope, s: Settings, limit: int, offset: int) -> tuple[int, list[Item]]:
@@ -188,7 +215,12 @@ def _letters(scope: Scope, s: Settings, limit: int, offset: int) -> tuple[int, l
 def _stale(scope: Scope, s: Settings, limit: int, offset: int) -> tuple[int, list[Item]]:
     cutoff = datetime.combine(s.today - timedelta(days=s.stale_days), time.min)
     where = [Case.status.in_(ACTIVE), Case.last_activity_at < cutoff, *scope.conditions]
-    count = db.session.execute(select(func.count(Case.id)).where(*where)).scalar_one()
+    # With a scope, the cutoff is compared through coalesce (the same rows: a missing date is
+    # never stale), so the scope's own index answers the count alone, instead of one row read
+    # per case found through the activity index.
+    stale = func.coalesce(Case.last_activity_at, cutoff) < cutoff
+    counted = [Case.status.in_(ACTIVE), stale, *scope.conditions] if scope.conditions else where
+    count = db.session.execute(select(func.count(Case.id)).where(*counted)).scalar_one()
     rows = db.session.execute(
         select(Case.reference, Case.last_activity_at).where(*where)
         .order_by(Case.last_activity_at, Case.id).limit(limit).offset(offset)

@@ -129,9 +129,14 @@ def durations(conditions: Sequence[Any], today: date) -> Durations:
     return Durations(
         stages=stages.stage_medians([s.value for s in FUNNEL_ROWS if s not in NO_MEDIAN],
                                     conditions, today),
-        to_application=stages.time_to(Status.APPLIED.value, conditions),
-        to_transfer=stages.time_to(Status.TRANSFERRED.value, conditions),
+        **_times_to(conditions),
     )
+
+
+def _times_to(conditions: Sequence[Any]) -> dict[str, Median]:
+    found = stages.times_to([Status.APPLIED.value, Status.TRANSFERRED.value], conditions)
+    return {"to_application": found[Status.APPLIED.value],
+            "to_transfer": found[Status.TRANSFERRED.value]}
 
 
 def funnel(conditions: Sequence[Any], medians: dict[str, Median]) -> tuple[int, list[StageRow]]:
@@ -188,19 +193,21 @@ def outcomes(conditions: Sequence[Any], times: Durations) -> Outcomes:
     Transferred: the case reached "transferred", or was recorded as closed for that reason
     without passing through it (an imported older case).
     """
-    through = stages.count_ever_in(Status.TRANSFERRED.value, conditions)
+    ever = stages.ever_in_counts([Status.TRANSFERRED.value, Status.REFUSED.value], conditions,
+                                 without=select(RefusalGround.case_id))
     closed_as = _count([*conditions, Case.status == Status.CLOSED.value,
                         Case.closing_reason == ClosingReason.TRANSFERRED.value,
                         Case.id.not_in(stages.ever_in(Status.TRANSFERRED.value))])
-    refused = stages.count_ever_in(Status.REFUSED.value, conditions)
-    refused_bare = stages.count_ever_in(Status.REFUSED.value, conditions,
-                                        except_in=select(RefusalGround.case_id))
-    query = select(RefusalGround.ground, func.count(distinct(RefusalGround.case_id))).where(
-        *in_cases(RefusalGround.case_id, conditions))
+    refused = ever[Status.REFUSED.value]
+    # Grounds are few: joined to their cases, where `IN (the cohort's ids)` would list them all.
+    query = select(RefusalGround.ground, func.count(distinct(RefusalGround.case_id)))
+    if conditions:
+        query = query.join(Case, Case.id == RefusalGround.case_id).where(*conditions)
     found = dict(db.session.execute(query.group_by(RefusalGround.ground)).all())
     grounds = [Row(g.value, g.label, found.get(g.value, 0)) for g in RefusalReason]
     return Outcomes(
-        transferred=through + closed_as, refused=refused, refused_without_ground=refused_bare,
+        transferred=ever[Status.TRANSFERRED.value].cases + closed_as, refused=refused.cases,
+        refused_without_ground=refused.without,
         grounds=grounds, to_application=times.to_application, to_transfer=times.to_transfer,
     )
 
@@ -216,8 +223,11 @@ def workload(conditions: Sequence[Any], today: date) -> list[WorkloadRow]:
                Deadline.kind.in_(ACTION_KINDS), *open_conds)
         .group_by(Case.owner_id)
     ).all())
+    # Letters in review are few: joined to their cases rather than listing the cohort's ids.
     letters_query = select(Letter.author_id, func.count(Letter.id)).where(
-        Letter.status == LetterStatus.IN_REVIEW.value, *in_cases(Letter.case_id, conditions))
+        Letter.status == LetterStatus.IN_REVIEW.value)
+    if conditions:
+        letters_query = letters_query.join(Case, Case.id == Letter.case_id).where(*conditions)
     letters = dict(db.session.execute(letters_query.group_by(Letter.author_id)).all())
     ids = {i for i in (*open_cases, *overdue, *letters) if i is not None}
     names = dict(db.session.execute(
@@ -237,7 +247,7 @@ def compute(review_filter: ReviewFilter, today: date, lang: str | None) -> Figur
     A change to one case moves a median by a day at most, so the medians are kept for the
     memo's age limit (REVIEW_CACHE_SECONDS) whatever is logged meanwhile; every count is fresh.
     """
-    cohort = review_filter.conditions()
+    cohort = review_filter.cohort()
     times = memo.cached("durations", (review_filter.key, today),
                         lambda: durations(cohort, today), versioned=False)
     total, stage_rows = funnel(cohort, times.stages)
@@ -245,7 +255,7 @@ def compute(review_filter: ReviewFilter, today: date, lang: str | None) -> Figur
         today=today, total=total, funnel=stage_rows, claims=claims(cohort),
         regions=regions(cohort, lang), military=military(cohort),
         outcomes=outcomes(cohort, times),
-        workload=workload(review_filter.conditions(period=False), today),
+        workload=workload(review_filter.cohort(period=False), today),
     )
 
 

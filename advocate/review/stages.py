@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import delete, distinct, event, exists, func, insert, inspect, select, update
 from sqlalchemy.orm import aliased
 
@@ -198,24 +199,34 @@ def stage_medians(statuses: Iterable[str], conditions: Sequence[Any], today: dat
     return {status: median_of(pairs) for status, pairs in grouped.items()}
 
 
-def time_to(status: str, conditions: Sequence[Any]) -> Median:
-    """Median days from intake to the first time a case reached `status`.
+def times_to(statuses: Iterable[str], conditions: Sequence[Any]) -> dict[str, Median]:
+    """Median days from intake to the first time a case reached each status (one query).
 
     Only cases that reached it by a status change count: a case recorded directly at that stage
     (an import of an older case) says nothing about how long getting there takes.
     """
+    wanted = list(statuses)
     reached, first = aliased(StageSpan), aliased(StageSpan)
     intake = select(func.min(first.entered_day)).where(first.case_id == reached.case_id)
     earlier = exists().where(first.case_id == reached.case_id, first.id < reached.id)
     per_case = _scoped(
-        select(reached.case_id,
+        select(reached.status, reached.case_id,
                (func.min(reached.entered_day) - intake.scalar_subquery()).label("days")),
         reached, conditions,
-    ).where(reached.status == status, earlier).group_by(reached.case_id).subquery()
+    ).where(reached.status.in_(wanted), earlier).group_by(reached.status, reached.case_id)
+    sub = per_case.subquery()
     rows = db.session.execute(
-        select(per_case.c.days, func.count()).group_by(per_case.c.days)
+        select(sub.c.status, sub.c.days, func.count()).group_by(sub.c.status, sub.c.days)
     ).all()
-    return median_of(rows)
+    grouped: dict[str, list[tuple[int, int]]] = {status: [] for status in wanted}
+    for status, value, count in rows:
+        grouped[status].append((value, count))
+    return {status: median_of(pairs) for status, pairs in grouped.items()}
+
+
+def time_to(status: str, conditions: Sequence[Any]) -> Median:
+    """Median days from intake to the first time a case reached `status` (see `times_to`)."""
+    return times_to([status], conditions)[status]
 
 
 def ever_in(status: str) -> Any:
@@ -223,19 +234,29 @@ def ever_in(status: str) -> Any:
     return select(StageSpan.case_id).where(StageSpan.status == status)
 
 
-def count_ever_in(status: str, conditions: Sequence[Any], *, except_in: Any = None) -> int:
-    """How many of these cases were ever in `status` (leaving out the ids `except_in` selects).
+@dataclass(frozen=True)
+class EverIn:
+    """How many cases were ever in a status, and how many of them are not `without`'s."""
 
-    Without conditions the spans' own index answers; with them, the cases are joined.
-    """
-    query = select(func.count(distinct(StageSpan.case_id))).where(StageSpan.status == status)
-    if except_in is not None:
-        query = query.where(StageSpan.case_id.not_in(except_in))
-    return db.session.execute(_scoped(query, StageSpan, conditions)).scalar_one()
+    cases: int
+    without: int
+
+
+def ever_in_counts(statuses: Iterable[str], conditions: Sequence[Any], *, without: Any
+                   ) -> dict[str, EverIn]:
+    """Per status, how many of these cases were ever in it, with and without the ids `without`
+    selects, in one pass over the spans' (status, case) index."""
+    wanted = list(statuses)
+    bare = sql_case((StageSpan.case_id.not_in(without), StageSpan.case_id))
+    query = select(StageSpan.status, func.count(distinct(StageSpan.case_id)),
+                   func.count(distinct(bare))).where(StageSpan.status.in_(wanted))
+    rows = db.session.execute(_scoped(query, StageSpan, conditions).group_by(StageSpan.status))
+    found = {status: EverIn(n, m) for status, n, m in rows}
+    return {status: found.get(status, EverIn(0, 0)) for status in wanted}
 
 
 __all__ = [
-    "STATUS_ACTIONS", "Median", "available", "count_ever_in", "demo_step", "ever_in", "in_cases",
-    "install_listener",
-    "median_of", "new_status", "rebuild", "stage_medians", "sync", "time_to",
+    "STATUS_ACTIONS", "EverIn", "Median", "available", "demo_step", "ever_in",
+    "ever_in_counts", "in_cases", "install_listener", "median_of", "new_status", "rebuild",
+    "stage_medians", "sync", "time_to", "times_to",
 ]

@@ -75,9 +75,10 @@ def own_attention() -> list[attention.Section]:
 def review_attention(review_filter: ReviewFilter) -> list[attention.Section]:
     """Needs attention on every case matching the filter (period aside), for the review page."""
     settings = Settings.current(clock.today())
-    scope = Scope(tuple(review_filter.conditions(period=False)))
-    return memo.cached("attention", (review_filter.key, settings, _lang()),
-                       lambda: attention.needs_attention(scope, settings))
+    return memo.cached(
+        "attention", (review_filter.key, settings, _lang()),
+        lambda: attention.needs_attention(Scope(tuple(review_filter.cohort(period=False))),
+                                          settings))
 
 
 @bp.record_once
@@ -144,7 +145,7 @@ def attention_list(key: str):
     mine = request.args.get("mine") == "1" or not policy.can_view_review(current_user)
     require(policy.can_view_review(current_user) or policy.can_see_own_attention(current_user))
     scope = (Scope.own(current_user) if mine
-             else Scope(tuple(review_filter.conditions(period=False))))
+             else Scope(tuple(review_filter.cohort(period=False))))
     page = page_number(request.args)
     found = attention.section(key, scope, Settings.current(clock.today()), limit=PAGE_SIZE,
                               offset=(page - 1) * PAGE_SIZE)
