@@ -8,6 +8,7 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from advocate.cases import fulltext
 from advocate.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,10 +70,13 @@ def include_object_for(dialect_name: str) -> Any:
     """An Alembic `include_object` filter: skip objects whose DDL is for another dialect.
 
     A model index declared with `.ddl_if(dialect="postgresql")` (the trigram search index)
-    is created only there; on SQLite autogenerate must not see it as missing.
+    is created only there; on SQLite autogenerate must not see it as missing. SQLite's
+    full-text table and FTS5's shadow tables are not models: autogenerate must not drop them.
     """
 
-    def include_object(obj: Any, _name: Any, type_: str, _reflected: bool, _compare: Any) -> bool:
+    def include_object(obj: Any, name: Any, type_: str, reflected: bool, _compare: Any) -> bool:
+        if type_ == "table" and reflected and fulltext.is_index_table(name):
+            return False  # SQLite's search index (cases/fulltext.py): made by triggers' DDL
         condition = getattr(obj, "_ddl_if", None)
         if type_ == "index" and condition is not None and condition.dialect:
             return condition.dialect == dialect_name

@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from advocate import policy
 from advocate.auth.models import User
+from advocate.cases import fulltext
 from advocate.cases.models import Case, case_collaborators
 from advocate.extensions import db
 from advocate.web import page_number
@@ -66,6 +67,10 @@ def build_search_text(case: Case, notes: Iterable[str], narratives: Iterable[str
     parts = [case.reference, case.label, case.facility_name, case.court, case.articles,
              *narratives, *notes]
     return "\n".join(fold(p) for p in parts if p)
+
+
+def _on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
 
 
 def _escape_like(text: str) -> str:
@@ -128,12 +133,16 @@ class CaseFilter:
         query = fold(self.values.get("q"))
         if query:
             conds.append(Case.search_text.like(f"%{_escape_like(query)}%", escape="\\"))
+            # SQLite: the trigram index finds the candidates; the LIKE above decides.
+            ids = fulltext.matching_ids(query) if _on_sqlite() else None
+            if ids is not None:
+                conds.append(Case.id.in_(ids))
         return conds
 
     def order_by(self) -> list[Any]:
         """ORDER BY: the chosen column, then id so pages never overlap."""
         column = SORTS[self.sort.lstrip("-")]
-        if self.values.get("q") and db.session.get_bind().dialect.name == "sqlite":
+        if self.values.get("q") and _on_sqlite():
             # A text search keeps few rows; walking the sort column's index to find them would
             # visit every case (SQLite: 4x slower), so hide the index and sort the matches.
             # Not on PostgreSQL: there the trigram index finds the rows and the planner
