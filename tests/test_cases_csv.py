@@ -262,3 +262,34 @@ def test_web_import_reports_problems_and_writes_nothing(app, make_user):
     }, content_type="multipart/form-data")
     assert "1 case would be imported. Nothing was written." in response.get_data(as_text=True)
     assert case_count(app) == 0
+
+
+FORMULAS = {"label": '=HYPERLINK("http://example.invalid","open")', "court": "+7 court",
+            "facility_name": "@SUM(A1)", "notes_label": "'=already quoted"}
+
+
+def test_exported_formulas_are_text_and_come_back_unchanged(app, runner, make_user, tmp_path):
+    make_case(app, make_user("advocate"), label=FORMULAS["label"], court=FORMULAS["court"],
+              facility_name=FORMULAS["facility_name"], articles="228 ч.2")
+    make_case(app, None, label=FORMULAS["notes_label"], court="-")
+    response = client_for(app, make_user("supervisor")).get("/cases/export.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header, first, second = rows
+    assert first[header.index("label")] == "'" + FORMULAS["label"]
+    assert first[header.index("court")] == "'+7 court"
+    assert first[header.index("facility_name")] == "'@SUM(A1)"
+    assert second[header.index("label")] == "''=already quoted"
+    assert second[header.index("court")] == "'-"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+    before = _snapshot(app)
+    path = tmp_path / "export.csv"
+    assert runner.invoke(args=["cases", "export", str(path)]).exit_code == 0
+    with app.app_context():
+        for table in (case_collaborators, Claim.__table__, Case.__table__,
+                      CaseReferenceCounter.__table__):
+            db.session.execute(delete(table))
+        db.session.commit()
+    result = _import(runner, path)
+    assert result.exit_code == 0, result.output
+    assert _snapshot(app) == before

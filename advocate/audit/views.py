@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from advocate.audit.operations import record
 from advocate.cases.models import Case
 from advocate.clock import today
 from advocate.extensions import db
+from advocate.spreadsheet import safe_cell
 from advocate.web import page_number, register_nav
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -39,9 +39,6 @@ CSV_COLUMNS = (
     "id", "at_utc", "actor", "action", "object_type", "object_id", "case_reference", "case_id",
     "changes", "reason", "note", "ip", "prev_hash", "hash",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 class FilterForm(FlaskForm):
     """The filters, sent as a GET query (nothing changes, so no CSRF token)."""
 
@@ -153,12 +150,6 @@ def index():
                            actions=_actions(), shows_details=shows_details)
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _row(event: AuditEvent, reference: str | None, hidden: str | None) -> list[str]:
     """One CSV row; `hidden` replaces the values of case events when they are withheld."""
     withheld = hidden is not None and event.case_id is not None
@@ -169,7 +160,7 @@ def _row(event: AuditEvent, reference: str | None, hidden: str | None) -> list[s
           for value in (event.changes, event.reason, event.note)),
         event.ip, event.prev_hash, event.hash,
     ]
-    return [_cell(v) for v in values]
+    return [safe_cell(v) for v in values]
 
 
 def _stream(filters: Filters, hidden: str | None) -> Iterator[str]:

@@ -39,6 +39,7 @@ from advocate.cases.record import (
 )
 from advocate.extensions import db
 from advocate.fields import parse_flexible_date
+from advocate.spreadsheet import read_cell, safe_cell
 
 #: Columns before the record's fields.
 HEAD_COLUMNS: tuple[str, ...] = ("reference", "status", "closing_reason", "owner", "collaborators")
@@ -84,7 +85,7 @@ def read_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, cells in enumerate(reader, start=2):
             if any(c.strip() for c in cells):
-                yield number, cells
+                yield number, [read_cell(c) for c in cells]
 
     return header, rows()
 
@@ -203,7 +204,7 @@ def write_csv(rows: Iterable[list[str]], handle: Any) -> int:
     writer = csv.writer(handle)
     count = -1
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([safe_cell(c) for c in row])
         count += 1
     return max(count, 0)
 
@@ -214,7 +215,7 @@ def stream_csv(rows: Iterable[list[str]]) -> Iterator[str]:
     writer = csv.writer(buffer)
     yield "\ufeff"
     for number, row in enumerate(rows):
-        writer.writerow(row)
+        writer.writerow([safe_cell(c) for c in row])
         if number % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
