@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import event
 
 from advocate.auth.models import User
 from advocate.cases import search
+from advocate.cases.models import Case
 from advocate.extensions import db
 
 from .cases_support import client_for, make_case
@@ -69,6 +71,9 @@ QUERIES = [
     ("owner=none", {"plain"}),
     ("region_uz=andijan&custody_type=sizo&q=gʻulomov", {"gulomov"}),
     ("status=bogus", set()),
+    ("claim_type=beating", {"ivanov"}),
+    ("claim_type=isolation", set()),
+    ("claim_type=beating&has_claims=yes&q=иванов", {"ivanov"}),
 ]
 
 
@@ -77,6 +82,42 @@ def test_search_and_filters(world):
     names = {v: k for k, v in world["refs"].items()}
     found = {query: {names[r] for r in _refs(world["boss"], query)} for query, _ in QUERIES}
     assert found == dict(QUERIES)
+
+
+def _opened(app, reference: str, when: datetime) -> None:
+    with app.app_context():
+        db.session.execute(db.update(Case).where(Case.reference == reference)
+                           .values(created_at=when))
+        db.session.commit()
+
+
+def test_the_opened_period_counts_whole_days(app, world):
+    refs = world["refs"]
+    _opened(app, refs["ivanov"], datetime(2025, 3, 1, 0, 0))
+    _opened(app, refs["gulomov"], datetime(2025, 3, 31, 23, 59))
+    _opened(app, refs["plain"], datetime(2025, 4, 1, 0, 0))
+    names = {v: k for k, v in refs.items()}
+    queries = {
+        "opened_from=2025-03-01&opened_to=2025-03-31": {"ivanov", "gulomov"},
+        "opened_from=01.04.2025": {"plain"},
+        "opened_to=2025-02-28": set(),
+        "opened_to=2025-03-01": {"ivanov"},
+        "opened_from=2025-03-02&claim_type=beating": set(),
+    }
+    for query, expected in queries.items():
+        assert {names[r] for r in _refs(world["boss"], query)} == expected, query
+    page = world["boss"].get("/cases?opened_from=01.04.2025").get_data(as_text=True)
+    assert 'name="opened_from" value="2025-04-01"' in page
+
+
+def test_an_unreadable_date_is_named_and_not_applied(world):
+    response = world["boss"].get("/cases?opened_from=2025-13-45&opened_to=yesterday")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("This filter was not applied.") == 2
+    assert 'aria-invalid="true" aria-describedby="filter-opened_from-error"' in page
+    assert 'value="yesterday"' in page  # what was typed stays in the box
+    assert len(_refs(world["boss"], "opened_from=2025-13-45")) == 3
 
 
 def test_owner_filter_by_username(app, world):
@@ -133,7 +174,7 @@ def test_pages_of_fifty_each_costing_two_queries(app, make_user):
 def test_postgresql_searches_through_a_trigram_index(app):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite scans the search text")
+            pytest.skip("PostgreSQL only: SQLite has its FTS5 table (test_case_fulltext.py)")
         names = db.session.execute(
             db.text("SELECT indexname FROM pg_indexes WHERE tablename = 'cases'")
         ).scalars().all()

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import false, func, or_, select, true
@@ -21,8 +22,9 @@ from sqlalchemy.orm import contains_eager
 from advocate import policy
 from advocate.auth.models import User
 from advocate.cases import fulltext
-from advocate.cases.models import Case, case_collaborators
+from advocate.cases.models import Case, Claim, case_collaborators
 from advocate.extensions import db
+from advocate.fields import parse_flexible_date
 from advocate.web import page_number
 
 PAGE_SIZE = 50
@@ -48,7 +50,10 @@ EQUALITY_FILTERS: Mapping[str, Any] = {
     "region_uz": Case.region_uz,
     "military": Case.military_status,
 }
-FILTER_KEYS = ("q", *EQUALITY_FILTERS, "owner", "has_claims")
+FILTER_KEYS = ("q", *EQUALITY_FILTERS, "owner", "has_claims", "claim_type",
+               "opened_from", "opened_to")
+#: Date filters on the day a case was opened (inclusive on both ends).
+DATE_FILTERS = ("opened_from", "opened_to")
 #: The `owner` filter value for cases nobody owns.
 UNASSIGNED = "none"
 
@@ -96,15 +101,30 @@ class CaseFilter:
     values: dict[str, str] = field(default_factory=dict)
     sort: str = DEFAULT_SORT
     page: int = 1
+    #: The days of the date filters, read from `values`.
+    dates: dict[str, date] = field(default_factory=dict)
+    #: Filter key -> why its value was ignored (an unreadable date), shown on the page.
+    problems: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> CaseFilter:
-        """Read the query string, ignoring unknown keys and bad values."""
+        """Read the query string, ignoring unknown keys and bad values (dates say why)."""
         values = {k: args.get(k, "").strip() for k in FILTER_KEYS if args.get(k, "").strip()}
         sort = args.get("sort", DEFAULT_SORT)
         if sort.lstrip("-") not in SORTS:
             sort = DEFAULT_SORT
-        return cls(values=values, sort=sort, page=page_number(args))
+        dates: dict[str, date] = {}
+        problems: dict[str, str] = {}
+        for key in DATE_FILTERS:
+            try:
+                day = parse_flexible_date(values.get(key, ""))
+            except ValueError as exc:
+                problems[key] = str(exc)
+                continue
+            if day is not None:
+                dates[key] = day
+        return cls(values=values, sort=sort, page=page_number(args), dates=dates,
+                   problems=problems)
 
     def args(self, **overrides: Any) -> dict[str, Any]:
         """The query-string arguments of this filter with some replaced (for links)."""
@@ -125,6 +145,10 @@ class CaseFilter:
             # A scalar subquery (one user id) lets the database use the owner_id index.
             owner_id = select(User.id).where(func.lower(User.username) == owner.lower())
             conds.append(Case.owner_id == owner_id.scalar_subquery())
+        claim_type = self.values.get("claim_type")
+        if claim_type:
+            conds.append(Case.id.in_(select(Claim.case_id).where(Claim.type == claim_type)))
+        conds += self._period()
         has_claims = self.values.get("has_claims")
         if has_claims == "yes":
             conds.append(Case.claim_count > 0)
@@ -137,6 +161,16 @@ class CaseFilter:
             ids = fulltext.matching_ids(query) if _on_sqlite() else None
             if ids is not None:
                 conds.append(Case.id.in_(ids))
+        return conds
+
+    def _period(self) -> list[Any]:
+        """Opened on or after `opened_from` and on or before `opened_to` (whole days, UTC)."""
+        conds = []
+        if "opened_from" in self.dates:
+            conds.append(Case.created_at >= datetime.combine(self.dates["opened_from"], time.min))
+        if "opened_to" in self.dates:
+            end = datetime.combine(self.dates["opened_to"] + timedelta(days=1), time.min)
+            conds.append(Case.created_at < end)
         return conds
 
     def order_by(self) -> list[Any]:

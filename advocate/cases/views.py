@@ -68,6 +68,9 @@ FILTER_LABELS: dict[str, object] = {
     "owner": _l("Owner"),
     "military": _l("Military recruitment"),
     "has_claims": _l("Claims of coercion"),
+    "claim_type": _l("Type of coercion"),
+    "opened_from": _l("Opened from"),
+    "opened_to": _l("Opened until"),
 }
 
 
@@ -113,6 +116,7 @@ def _filter_choices() -> dict[str, Any]:
         "owner": [(search.UNASSIGNED, _("nobody"))]
         + [(u.username, u.username) for u in owners if policy.can_list_cases(u)],
         "has_claims": [("yes", _("yes")), ("no", _("no"))],
+        "claim_type": vocab.CoercionType.choices(),
     }
 
 

@@ -74,7 +74,19 @@ def filter_values(data: Data) -> dict[str, list[str]]:
         "owner": [*data.owners, UNASSIGNED],
         "military": [m.value for m in vocab.MilitaryStatus],
         "has_claims": ["yes", "no"],
+        "claim_type": [c.value for c in vocab.CoercionType],
+        "opened": [f"{start.isoformat()}|{(start + timedelta(days=days)).isoformat()}"
+                   for start in (date.today() - timedelta(days=back) for back in (30, 180, 365))
+                   for days in (7, 30)],
     }
+
+
+def _filter_args(key: str, value: str) -> dict[str, str]:
+    """The query of one filter value (`opened` is a period: from|to)."""
+    if key == "opened":
+        start, end = value.split("|")
+        return {"opened_from": start, "opened_to": end}
+    return {key: value}
 
 
 def list_urls(data: Data, rng: random.Random, n: int) -> dict[str, list[str]]:
@@ -85,7 +97,7 @@ def list_urls(data: Data, rng: random.Random, n: int) -> dict[str, list[str]]:
     for key, values in filter_values(data).items():
         shuffled = _cycle(values, n)
         rng.shuffle(shuffled)
-        urls[f"list_filter_{key}"] = [_cases(**{key: v}) for v in shuffled]
+        urls[f"list_filter_{key}"] = [_cases(**_filter_args(key, v)) for v in shuffled]
     urls["search"] = [_cases(q=q) for q in _cycle(list(SEARCHES), n)]
     return urls
 
