@@ -26,9 +26,10 @@ from advocate.letters.workflow import LetterStatus
 from advocate.procedures.deadlines import FINISHED
 from advocate.procedures.models import Deadline, DeadlineKind
 from advocate.review import memo, stages
+from advocate.review.cohort import Cohort, materialised
 from advocate.review.filters import ReviewFilter
 from advocate.review.models import RefusalGround, RefusalReason
-from advocate.review.stages import Median, in_cases
+from advocate.review.stages import Median
 
 #: The funnel's rows: the main line, then the branches at the depth of review, then closed.
 FUNNEL_ROWS: tuple[Status, ...] = (*FUNNEL_ORDER, Status.REFUSED, Status.APPEAL, Status.CLOSED)
@@ -124,17 +125,17 @@ def _grouped(column: Any, conditions: Sequence[Any]) -> dict[str | None, int]:
     return {key: count for key, count in rows}
 
 
-def durations(conditions: Sequence[Any], today: date) -> Durations:
+def durations(cohort: Cohort, today: date) -> Durations:
     """The median durations of these cases (the slowest figures: a walk through every stay)."""
     return Durations(
         stages=stages.stage_medians([s.value for s in FUNNEL_ROWS if s not in NO_MEDIAN],
-                                    conditions, today),
-        **_times_to(conditions),
+                                    cohort, today),
+        **_times_to(cohort),
     )
 
 
-def _times_to(conditions: Sequence[Any]) -> dict[str, Median]:
-    found = stages.times_to([Status.APPLIED.value, Status.TRANSFERRED.value], conditions)
+def _times_to(cohort: Cohort) -> dict[str, Median]:
+    found = stages.times_to([Status.APPLIED.value, Status.TRANSFERRED.value], cohort)
     return {"to_application": found[Status.APPLIED.value],
             "to_transfer": found[Status.TRANSFERRED.value]}
 
@@ -157,10 +158,10 @@ def funnel(conditions: Sequence[Any], medians: dict[str, Median]) -> tuple[int, 
     return sum(counts.values()), rows
 
 
-def claims(conditions: Sequence[Any]) -> list[ClaimRow]:
+def claims(cohort: Cohort) -> list[ClaimRow]:
     """Coercion claims by type: claims and distinct cases, every type listed."""
-    query = select(Claim.type, func.count(), func.count(distinct(Claim.case_id))).where(
-        *in_cases(Claim.case_id, conditions))
+    query = cohort.scoped(select(Claim.type, func.count(), func.count(distinct(Claim.case_id))),
+                          Claim.case_id, Claim.id)
     found = {t: (n, c) for t, n, c in db.session.execute(query.group_by(Claim.type)).all()}
     return [ClaimRow(t.value, t.label, *found.get(t.value, (0, 0))) for t in CoercionType]
 
@@ -187,13 +188,14 @@ def _count(conditions: Sequence[Any]) -> int:
     ).scalar_one()
 
 
-def outcomes(conditions: Sequence[Any], times: Durations) -> Outcomes:
+def outcomes(cohort: Cohort, times: Durations) -> Outcomes:
     """Transferred and refused cases of the cohort, refusal grounds, time to apply and transfer.
 
     Transferred: the case reached "transferred", or was recorded as closed for that reason
     without passing through it (an imported older case).
     """
-    ever = stages.ever_in_counts([Status.TRANSFERRED.value, Status.REFUSED.value], conditions,
+    conditions = cohort.conditions
+    ever = stages.ever_in_counts([Status.TRANSFERRED.value, Status.REFUSED.value], cohort,
                                  without=select(RefusalGround.case_id))
     closed_as = _count([*conditions, Case.status == Status.CLOSED.value,
                         Case.closing_reason == ClosingReason.TRANSFERRED.value,
@@ -247,14 +249,17 @@ def compute(review_filter: ReviewFilter, today: date, lang: str | None) -> Figur
     A change to one case moves a median by a day at most, so the medians are kept for the
     memo's age limit (REVIEW_CACHE_SECONDS) whatever is logged meanwhile; every count is fresh.
     """
-    cohort = review_filter.cohort()
-    times = memo.cached("durations", (review_filter.key, today),
-                        lambda: durations(cohort, today), versioned=False)
-    total, stage_rows = funnel(cohort, times.stages)
+    conditions = review_filter.cohort()
+    # The figures over claims and spans select the cohort's ids four times: listed once.
+    with materialised(conditions) as cohort:
+        times = memo.cached("durations", (review_filter.key, today),
+                            lambda: durations(cohort, today), versioned=False)
+        found_claims, found_outcomes = claims(cohort), outcomes(cohort, times)
+    total, stage_rows = funnel(conditions, times.stages)
     return Figures(
-        today=today, total=total, funnel=stage_rows, claims=claims(cohort),
-        regions=regions(cohort, lang), military=military(cohort),
-        outcomes=outcomes(cohort, times),
+        today=today, total=total, funnel=stage_rows, claims=found_claims,
+        regions=regions(conditions, lang), military=military(conditions),
+        outcomes=found_outcomes,
         workload=workload(review_filter.cohort(period=False), today),
     )
 

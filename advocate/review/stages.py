@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from advocate.audit.models import AuditEvent
 from advocate.cases.models import Case
 from advocate.extensions import db
+from advocate.review.cohort import Cohort
 from advocate.review.models import StageSpan
 
 #: The audit actions that set a case's status (see cases.operations).
@@ -170,25 +171,15 @@ def median_of(histogram: Iterable[tuple[int, int]]) -> Median:
     return Median((found[0] + found[1]) / 2, total)
 
 
-def in_cases(column: Any, conditions: Sequence[Any]) -> list[Any]:
-    """`column IN (the ids of the cases matching conditions)`, or nothing without conditions.
-
-    A semi-join on the ids: the database lists them from an index once, where a join would read
-    the (wide) case row of every span, claim or deadline.
-    """
-    return [column.in_(select(Case.id).where(*conditions))] if conditions else []
+def _scoped(query: Any, span: Any, cohort: Cohort) -> Any:
+    return query.where(*cohort.of(span.case_id))
 
 
-def _scoped(query: Any, span: Any, conditions: Sequence[Any]) -> Any:
-    return query.where(*in_cases(span.case_id, conditions))
-
-
-def stage_medians(statuses: Iterable[str], conditions: Sequence[Any], today: date
-                  ) -> dict[str, Median]:
+def stage_medians(statuses: Iterable[str], cohort: Cohort, today: date) -> dict[str, Median]:
     """Median days spent in each status (running stays count to today), over these cases."""
     wanted = list(statuses)
     days = (func.coalesce(StageSpan.left_day, today.toordinal()) - StageSpan.entered_day)
-    inner = _scoped(select(StageSpan.status, days.label("days")), StageSpan, conditions)
+    inner = _scoped(select(StageSpan.status, days.label("days")), StageSpan, cohort)
     sub = inner.where(StageSpan.status.in_(wanted)).subquery()
     rows = db.session.execute(
         select(sub.c.status, sub.c.days, func.count()).group_by(sub.c.status, sub.c.days)
@@ -199,7 +190,7 @@ def stage_medians(statuses: Iterable[str], conditions: Sequence[Any], today: dat
     return {status: median_of(pairs) for status, pairs in grouped.items()}
 
 
-def times_to(statuses: Iterable[str], conditions: Sequence[Any]) -> dict[str, Median]:
+def times_to(statuses: Iterable[str], cohort: Cohort) -> dict[str, Median]:
     """Median days from intake to the first time a case reached each status (one query).
 
     Only cases that reached it by a status change count: a case recorded directly at that stage
@@ -212,7 +203,7 @@ def times_to(statuses: Iterable[str], conditions: Sequence[Any]) -> dict[str, Me
     per_case = _scoped(
         select(reached.status, reached.case_id,
                (func.min(reached.entered_day) - intake.scalar_subquery()).label("days")),
-        reached, conditions,
+        reached, cohort,
     ).where(reached.status.in_(wanted), earlier).group_by(reached.status, reached.case_id)
     sub = per_case.subquery()
     rows = db.session.execute(
@@ -224,9 +215,9 @@ def times_to(statuses: Iterable[str], conditions: Sequence[Any]) -> dict[str, Me
     return {status: median_of(pairs) for status, pairs in grouped.items()}
 
 
-def time_to(status: str, conditions: Sequence[Any]) -> Median:
+def time_to(status: str, cohort: Cohort) -> Median:
     """Median days from intake to the first time a case reached `status` (see `times_to`)."""
-    return times_to([status], conditions)[status]
+    return times_to([status], cohort)[status]
 
 
 def ever_in(status: str) -> Any:
@@ -242,7 +233,7 @@ class EverIn:
     without: int
 
 
-def ever_in_counts(statuses: Iterable[str], conditions: Sequence[Any], *, without: Any
+def ever_in_counts(statuses: Iterable[str], cohort: Cohort, *, without: Any
                    ) -> dict[str, EverIn]:
     """Per status, how many of these cases were ever in it, with and without the ids `without`
     selects, in one pass over the spans' (status, case) index."""
@@ -250,13 +241,13 @@ def ever_in_counts(statuses: Iterable[str], conditions: Sequence[Any], *, withou
     bare = sql_case((StageSpan.case_id.not_in(without), StageSpan.case_id))
     query = select(StageSpan.status, func.count(distinct(StageSpan.case_id)),
                    func.count(distinct(bare))).where(StageSpan.status.in_(wanted))
-    rows = db.session.execute(_scoped(query, StageSpan, conditions).group_by(StageSpan.status))
+    rows = db.session.execute(_scoped(query, StageSpan, cohort).group_by(StageSpan.status))
     found = {status: EverIn(n, m) for status, n, m in rows}
     return {status: found.get(status, EverIn(0, 0)) for status in wanted}
 
 
 __all__ = [
     "STATUS_ACTIONS", "EverIn", "Median", "available", "demo_step", "ever_in",
-    "ever_in_counts", "in_cases", "install_listener", "median_of", "new_status", "rebuild",
+    "ever_in_counts", "install_listener", "median_of", "new_status", "rebuild",
     "stage_medians", "sync", "time_to", "times_to",
 ]
