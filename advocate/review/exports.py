@@ -26,6 +26,7 @@ from advocate.review.charts import ChartRow, bar_chart
 from advocate.review.filters import ReviewFilter
 from advocate.review.queries import Figures, Row
 from advocate.review.stages import Median
+from advocate.spreadsheet import safe_cell
 
 #: Counts from 1 to this are shown as SMALL.
 THRESHOLD = 4
@@ -34,9 +35,6 @@ SMALL = "<5"
 MIN_FOR_MEDIAN = 5
 #: Regions shown one by one in the PDF (the rest are added up); the CSV lists them all.
 PDF_REGIONS = 10
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def suppress(count: int) -> str:
     """A count as exported: 0 stays 0, 1 to 4 become "<5", the rest are written out."""
     return SMALL if 1 <= count <= THRESHOLD else str(count)
@@ -109,11 +107,6 @@ def describe_filter(review_filter: ReviewFilter) -> list[tuple[str, str]]:
     return pairs
 
 
-def _cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def to_csv(figures: Figures, review_filter: ReviewFilter) -> bytes:
     """The figures as CSV (UTF-8 with a BOM, so spreadsheets read the labels right)."""
     out = io.StringIO()
@@ -121,9 +114,9 @@ def to_csv(figures: Figures, review_filter: ReviewFilter) -> bytes:
     writer.writerow(["section", "key", "label", "count", "median_days"])
     writer.writerow(["report", "generated_on", _("Generated on"), figures.today.isoformat(), ""])
     for index, (label, value) in enumerate(describe_filter(review_filter)):
-        writer.writerow(["report", f"filter_{index + 1}", _cell(label), _cell(value), ""])
+        writer.writerow(["report", f"filter_{index + 1}", safe_cell(label), safe_cell(value), ""])
     for row in export_rows(figures):
-        writer.writerow([row.section, row.key, _cell(row.label), row.count, row.median_days])
+        writer.writerow([row.section, row.key, safe_cell(row.label), row.count, row.median_days])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
