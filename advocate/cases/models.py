@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     DDL,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -102,6 +103,8 @@ class Case(db.Model):
     sentence_years: Mapped[int | None] = mapped_column(Integer)
     sentence_months: Mapped[int | None] = mapped_column(Integer)
     sentence_days: Mapped[int | None] = mapped_column(Integer)
+    #: Life imprisonment: no length and no end (blank or no: a sentence of the length above).
+    sentence_life: Mapped[bool | None] = mapped_column(Boolean)
     additional_punishments: Mapped[str | None] = mapped_column(Text)
     term_start: Mapped[date | None] = mapped_column(Date)
     #: Roubles. A civil claim or fine left unpaid can be a ground for refusing a transfer.

@@ -70,6 +70,7 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("sentence_years", _l("Sentence: years"), INT),
     FieldSpec("sentence_months", _l("Sentence: months"), INT),
     FieldSpec("sentence_days", _l("Sentence: days"), INT),
+    FieldSpec("sentence_life", _l("Life imprisonment"), BOOL),
     _text("additional_punishments", _l("Additional punishments"), 2000, LONGTEXT),
     FieldSpec("term_start", _l("Start of the term"), DATE),
     FieldSpec("civil_claim_amount", _l("Civil claim (roubles)"), MONEY),

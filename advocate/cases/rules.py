@@ -139,6 +139,19 @@ def _check_regime(values: Mapping[str, Any], errors: Errors) -> None:
              _("A regime is recorded only for a person held in a penal colony or a prison."))
 
 
+#: The fields of a sentence's length, which a life sentence does not have.
+SENTENCE_LENGTH: tuple[str, ...] = ("sentence_years", "sentence_months", "sentence_days")
+
+
+def _check_life(values: Mapping[str, Any], errors: Errors) -> None:
+    # A life sentence with a length would leave the term engine two answers; refuse it here.
+    if values.get("sentence_life") and any(
+        values.get(name) is not None for name in SENTENCE_LENGTH
+    ):
+        _add(errors, "sentence_life",
+             _("A life sentence has no length: leave years, months and days blank."))
+
+
 def _check_country(values: Mapping[str, Any], errors: Errors) -> None:
     country = values.get("custody_country")
     if values.get("region_ru") and country not in (None, "", terms.Country.RUSSIA):
@@ -153,6 +166,7 @@ def check_case(values: Mapping[str, Any], *, today: date | None = None) -> Error
     _check_ranges(values, errors, today)
     _check_date_order(values, errors, case_field_label)
     _check_regime(values, errors)
+    _check_life(values, errors)
     _check_country(values, errors)
     _check_articles(values, errors)
     return errors

@@ -46,8 +46,8 @@ SECTIONS: tuple[tuple[object, tuple[str, ...]], ...] = (
     (_l("Charges and judgment"), (
         "articles", "court", "court_case_number", "judgment_date", "judgment_final_date",
         "appeal_status", "sentence_years", "sentence_months", "sentence_days",
-        "additional_punishments", "term_start", "civil_claim_amount", "civil_claim_status",
-        "fine_amount", "fine_status", "other_pending_proceedings",
+        "sentence_life", "additional_punishments", "term_start", "civil_claim_amount",
+        "civil_claim_status", "fine_amount", "fine_status", "other_pending_proceedings",
         "russian_permanent_residence")),
     (_l("Military recruitment"), ("military_status", "military_contract_date")),
 )
@@ -57,6 +57,7 @@ HINTS: dict[str, object] = {
     "articles": _l("For example 228 ч.2, or 30 ч.3, 228.1 ч.4 п.«г». Separate several by commas."),
     "arrest_date": _l("YYYY-MM-DD or DD.MM.YYYY"),
     "regime": _l("Only for a person held in a penal colony or a prison."),
+    "sentence_life": _l("Yes for a life sentence; then leave years, months and days blank."),
 }
 
 

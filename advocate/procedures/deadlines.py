@@ -59,9 +59,9 @@ from advocate.procedures.sentence import (
 TERM_KINDS = (DeadlineKind.ELIGIBILITY_LAPSE, DeadlineKind.LAPSE_REMINDER)
 #: Case fields the lapse date depends on (a change of any of them recomputes it).
 TERM_FIELDS = (
-    "term_start", "sentence_years", "sentence_months", "sentence_days", "pretrial_days",
-    "house_arrest_days", "regime", "articles", "judgment_final_date", "custody_type",
-    "custody_country", "status",
+    "term_start", "sentence_years", "sentence_months", "sentence_days", "sentence_life",
+    "pretrial_days", "house_arrest_days", "regime", "articles", "judgment_final_date",
+    "custody_type", "custody_country", "status",
 )
 #: Cases in these statuses have nothing left to watch.
 FINISHED = (Status.CLOSED.value, Status.TRANSFERRED.value)
@@ -81,7 +81,10 @@ def _procedure(case: Case) -> Any:
 
 
 def wanted_term_deadlines(case: Case) -> dict[Key, date]:
-    """The lapse and reminder dates the record implies, by (kind, ref)."""
+    """The lapse and reminder dates the record implies, by (kind, ref).
+
+    None when the term cannot be computed, and none for a life sentence: it never lapses.
+    """
     if case.status in FINISHED or case.custody_type in NO_TRANSFER:
         return {}
     procedure = _procedure(case)

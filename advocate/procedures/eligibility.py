@@ -68,6 +68,8 @@ class CaseFacts:
     custody_type: CustodyType = CustodyType.UNKNOWN
     judgment_final: date | None = None
     term: TermInput | TermResult | None = None
+    #: Life imprisonment: the term is indeterminate (there is no `term`).
+    life_sentence: bool = False
     military_status: MilitaryStatus = MilitaryStatus.NONE
     has_transfer_consent: bool = False
     consent_withdrawn: bool = False
@@ -185,6 +187,17 @@ def _judgment_final(facts: CaseFacts, ctx: _Context) -> ConditionResult:
 
 
 def _remaining_term(facts: CaseFacts, ctx: _Context) -> ConditionResult:
+    if facts.life_sentence:
+        # ETS 112 art. 3: at least the minimum remains, "or the term is indeterminate".
+        return ConditionResult(
+            "remaining_term",
+            Status.MET,
+            _(
+                "Life imprisonment: the term is indeterminate, so at least %(months)s months "
+                "remain on any date.",
+                months=ctx.procedure.credit_rules().min_remaining_months,
+            ),
+        )
     if facts.term is None:
         return ConditionResult(
             "remaining_term",

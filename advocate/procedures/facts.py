@@ -43,6 +43,8 @@ class TermState:
     term: TermInput | None
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Life imprisonment: there is no term to compute (`term` is None), and nothing is missing.
+    life: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ def _missing_label(name: str) -> str:
 
 def term_state(case: Case) -> TermState:
     """The TermInput of the case, or the problems that keep it from being computed."""
+    if case.sentence_life:
+        # No length, no end, so no credit either: there is nothing to compute or to record.
+        return TermState(None, life=True)
     length = (case.sentence_years or 0, case.sentence_months or 0, case.sentence_days or 0)
     pretrial = case.pretrial_days
     missing = [name for name, value in (
@@ -177,6 +182,7 @@ def case_facts(
         custody_type=_enum(CustodyType, case.custody_type, CustodyType.UNKNOWN),  # type: ignore[arg-type]
         judgment_final=case.judgment_final_date,
         term=term,
+        life_sentence=bool(case.sentence_life),
         military_status=_enum(MilitaryStatus, case.military_status, MilitaryStatus.NONE),  # type: ignore[arg-type]
         has_transfer_consent=consent.given,
         consent_withdrawn=consent.withdrawn,

@@ -160,6 +160,11 @@ class Readiness:
         return list(dict.fromkeys(str(s) for s in steps))
 
     @property
+    def life(self) -> bool:
+        """Life imprisonment: no term end, nothing to compute."""
+        return self.term_state is not None and self.term_state.life
+
+    @property
     def problem(self) -> str | None:
         """Why there is nothing to evaluate (no route for the country of custody)."""
         return no_route_message(self.case) if self.procedure is None else None
@@ -245,6 +250,7 @@ def readiness_json(case: Case, today: date | None = None) -> dict[str, Any]:
         "blocking": [c.result.id for c in ready.blocking],
         "term": term_json(state.term, ready.procedure.credit_rules(), ready.today)
         if state and state.term else None,
+        "life_sentence": ready.life,
         "term_problems": [str(p) for p in state.problems] if state else [],
         "documents": [{"id": d.document.id, "status": d.status.value,
                        "overdue": d.overdue} for d in ready.documents],
