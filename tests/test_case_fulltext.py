@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select, text
@@ -128,6 +128,26 @@ def test_the_migrations_leave_table_and_triggers_in_place(sqlite_app):
     assert {fulltext.TABLE, *fulltext.TRIGGERS} <= names
     reference = make_case(app, None, label="Самаркандов")
     assert _indexed(app, "самаркандов") == {_case_id(app, reference)}
+
+
+def test_downgrading_past_a_table_rebuild_keeps_the_index(sqlite_app):
+    app = sqlite_app
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(directory=MIGRATIONS_DIR)
+        db.session.remove()
+    reference = make_case(app, None, label="Бухарин")
+    with app.app_context():
+        downgrade(directory=MIGRATIONS_DIR, revision="0007")  # 0008 recreates `cases`
+        assert set(fulltext.TRIGGERS) <= set(db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        db.session.execute(text("INSERT INTO cases_fts(cases_fts) VALUES ('integrity-check')"))
+        found = db.session.execute(fulltext.matching_ids("бухарин")).scalars().all()
+        db.session.remove()
+        upgrade(directory=MIGRATIONS_DIR)
+    assert found == [_case_id(app, reference)]
 
 
 TEXTS = ["Иванов Иван", "228.1 ч.4 п.«г»", "Gʻulomov \"Oʻktam\"", "100% sure_thing",

@@ -46,6 +46,8 @@ _JUDGMENT = (
     "term.end",
 )
 _ORGANISATION = ("organisation.name", "signatory.name", "signatory.position")
+#: What a life sentence leaves empty on purpose: it has no length and no term end.
+_NOT_FOR_LIFE = frozenset({"judgment.sentence", "term.end"})
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ def _conditional_fields(type_id: str, context: Mapping[str, Any]) -> list[str]:
 def missing_fields(type_id: str, lang: str, context: Mapping[str, Any]) -> list[str]:
     """Return the required dotted paths that are absent or empty in the context."""
     fields = required_fields(type_id, lang) + _conditional_fields(type_id, context)
+    if _lookup(context, "judgment.life_sentence"):
+        fields = [path for path in fields if path not in _NOT_FOR_LIFE]
     return [path for path in _unique(fields) if _is_missing(_lookup(context, path))]
 
 

@@ -205,6 +205,8 @@ def _custody(case: Case, procedure: Procedure | None, draft: Draft) -> dict[str,
 
 
 def _sentence(case: Case) -> dict[str, int] | None:
+    if case.sentence_life:
+        return None  # a life sentence has no length; the letters say "life imprisonment"
     length = {"years": case.sentence_years or 0, "months": case.sentence_months or 0,
               "days": case.sentence_days or 0}
     return length if any(length.values()) else None
@@ -217,6 +219,7 @@ def _judgment(case: Case, lang: str) -> dict[str, Any]:
         "case_number": case.court_case_number or None,
         "articles": wording.articles(case.articles, lang),
         "sentence": _sentence(case),
+        "life_sentence": bool(case.sentence_life),
         "regime": wording.word(wording.JUDGMENT_REGIMES, lang, case.regime),
         "additional_punishments": wording.items(case.additional_punishments),
         "date_final": case.judgment_final_date,

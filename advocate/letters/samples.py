@@ -242,6 +242,7 @@ def sample_context(type_id: str, lang: str) -> dict[str, Any]:
             "case_number": "1-0999/2023",
             "articles": list(text["articles"]),
             "sentence": {"years": 7, "months": 0, "days": 0},
+            "life_sentence": False,
             "regime": text["regime"],
             "additional_punishments": [],
             "date_final": date(2023, 5, 30),

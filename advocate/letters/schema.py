@@ -92,7 +92,8 @@ class Judgment(TypedDict):
     date: date | None
     case_number: str | None
     articles: list[str]  # display strings: "ч. 2 ст. 228 УК РФ"
-    sentence: Duration | None
+    sentence: Duration | None  # None for a life sentence: it has no length
+    life_sentence: bool  # life imprisonment: no length, no term end
     regime: str | None  # "исправительная колония общего режима"
     additional_punishments: list[str]
     date_final: date | None  # the date the judgment entered into force
