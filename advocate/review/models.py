@@ -141,6 +141,11 @@ INDEXES: tuple[Index, ...] = (
     Index("ix_review_claims_type_case", _claims.type, _claims.case_id),
     # Withdrawals of consent, without reading the whole ledger.
     Index("ix_review_consents_action", _consents.action, _consents.case_id, _consents.kind),
+    # PostgreSQL only: the status and owner of a case by its id, for the joins from deadlines
+    # (workload, attention), which otherwise hash every case row read from the table
+    # (100,000 cases: 35 -> 11 ms each). SQLite looks each case up by its rowid instead.
+    Index("ix_review_cases_id_status_owner", _cases.id, _cases.status,
+          _cases.owner_id).ddl_if(dialect="postgresql"),
     # Open deadlines of a kind by due date, without reading the deadline rows.
     Index("ix_review_deadlines_kind_due", _deadlines.kind, _deadlines.due_date,
           _deadlines.done_at, _deadlines.case_id),

@@ -219,7 +219,7 @@ def workload(conditions: Sequence[Any], today: date) -> list[WorkloadRow]:
     open_conds = [*conditions, Case.status.in_(ACTIVE)]
     open_cases = _grouped(Case.owner_id, open_conds)
     overdue = dict(db.session.execute(
-        select(Case.owner_id, func.count(Deadline.id)).select_from(Deadline)
+        select(Case.owner_id, func.count()).select_from(Deadline)
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.done_at.is_(None), Deadline.due_date < today,
                Deadline.kind.in_(ACTION_KINDS), *open_conds)
