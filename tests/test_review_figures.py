@@ -188,8 +188,11 @@ def test_filter_from_args_reads_and_ignores():
     assert (bad.region_ru, bad.start) == ("", None)
     assert f.args() == {"owner": "adv1", "region_ru": "tatarstan", "from": "2025-01-01",
                         "to": "2025-01-31"}
-    assert f.case_list_args(status="applied") == {"owner": "adv1", "region_ru": "tatarstan",
-                                                  "status": "applied"}
+    assert f.case_list_args(status="applied") == {
+        "owner": "adv1", "region_ru": "tatarstan", "status": "applied",
+        "opened_from": "2025-01-01", "opened_to": "2025-01-31"}
+    assert f.case_list_args(period=False, status="applied") == {
+        "owner": "adv1", "region_ru": "tatarstan", "status": "applied"}
 
 
 def _spans(app, case_id: int) -> list[tuple[str, int, int | None]]:

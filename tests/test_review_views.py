@@ -6,7 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -144,6 +144,23 @@ def test_sections_link_to_the_filtered_case_list(review_app, people, some_cases)
     text = listing.get_data(as_text=True)
     assert some_cases["t0"] in text
     assert some_cases["m0"] not in text
+
+
+def test_links_carry_the_period_and_the_type_of_claim(review_app, people, some_cases):
+    client = client_for(review_app, people["supervisor"])
+    today = date.today().isoformat()
+    page = client.get(f"/review?from=2020-01-01&to={today}").get_data(as_text=True)
+    period = f"opened_from=2020-01-01&amp;opened_to={today}"
+    assert f'href="/cases?claim_type=beating&amp;{period}"' in page
+    assert f'href="/cases?status=intake&amp;{period}"' in page
+    assert 'href="/cases?owner=adv1"' in page  # the workload is about today: no period
+    cases_with_beating = re.search(
+        r'<a href="/cases\?claim_type=beating[^"]*">[^<]*</a></th><td>(\d+)</td>', page).group(1)
+    listing = client.get(f"/cases?opened_from=2020-01-01&opened_to={today}&claim_type=beating")
+    assert f"{cases_with_beating} cases" in listing.get_data(as_text=True)
+    assert cases_with_beating == "3"
+    before = client.get("/cases?opened_to=2020-01-01&claim_type=beating").get_data(as_text=True)
+    assert "0 cases" in before
 
 
 def test_filters_in_the_url_narrow_the_page(review_app, people, some_cases):

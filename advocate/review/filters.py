@@ -122,9 +122,13 @@ class ReviewFilter:
                   "to": self.end.isoformat() if self.end else ""}
         return {k: v for k, v in values.items() if v}
 
-    def case_list_args(self, **extra: str) -> dict[str, str]:
-        """The parameters of the case list (`/cases`) for this filter plus `extra`."""
+    def case_list_args(self, *, period: bool = True, **extra: str) -> dict[str, str]:
+        """The parameters of the case list (`/cases`) for this filter plus `extra`; the
+        period as the days the cases were opened (the same cases: whole days, both ends in)."""
         values = {"owner": self.owner, "region_ru": self.region_ru, **extra}
+        if period:
+            values["opened_from"] = self.start.isoformat() if self.start else ""
+            values["opened_to"] = self.end.isoformat() if self.end else ""
         return {k: v for k, v in values.items() if v}
 
 

@@ -66,12 +66,15 @@ def charts(figures: Figures) -> dict[str, Chart]:
     }
 
 
-def case_links(review_filter: ReviewFilter) -> Callable[[str], Callable[[str], str]]:
-    """`links(param)(value)`: the case list filtered like the review and by param=value."""
+def case_links(review_filter: ReviewFilter, *, period: bool = True
+               ) -> Callable[[str], Callable[[str], str]]:
+    """`links(param)(value)`: the case list filtered like the review and by param=value
+    (without the period for the figures about today, such as the workload)."""
 
     def links(param: str) -> Callable[[str], str]:
         def url(value: str) -> str:
-            return url_for("cases.index", **review_filter.case_list_args(**{param: value}))
+            args = review_filter.case_list_args(period=period, **{param: value})
+            return url_for("cases.index", **args)
 
         return url
 

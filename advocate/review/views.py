@@ -131,6 +131,7 @@ def index():
         "review/index.html", figures=figures, sections=review_attention(review_filter),
         f=review_filter,
         charts=presenters.charts(figures), case_link=presenters.case_links(review_filter),
+        today_link=presenters.case_links(review_filter, period=False),
         owners=_owner_choices(), regions=regions_ru.choices(_lang()),
         region_name=regions_ru.name(review_filter.region_ru, _lang()) if review_filter.region_ru
         else None, queue_count=_queue_count())
