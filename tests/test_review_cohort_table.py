@@ -185,7 +185,8 @@ def _claim_cases(page: str) -> dict[str, int]:
     """The "cases with a claim" table of a review page: label -> cases, non-zero ones."""
     table = re.search(r'<table id="claims-cases">.*?</table>', page, re.S)
     assert table, "no claims table"
-    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', table.group(0))
+    rows = re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th><td>(\d+)</td>',
+                      table.group(0))
     return {label: int(n) for label, n in rows if int(n)}
 
 
