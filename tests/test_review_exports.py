@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pypdf
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from advocate.audit.models import AuditEvent
@@ -68,16 +70,21 @@ def _csv(client, query: str = "") -> dict[tuple[str, str], list[str]]:
 
 def test_csv_suppresses_small_counts(review_app, people, cohort):
     rows = _csv(client_for(review_app, people["supervisor"]))
-    assert rows[("custody_region", "tatarstan")][1] == "6"
-    assert rows[("custody_region", "moscow_city")][1] == "<5"  # 4 cases
+    # Sections that count every case once: the small count and the smallest larger one are
+    # both withheld ("*"), so the total (10 here) does not give the small one away.
+    assert rows[("custody_region", "tatarstan")][1] == "*"  # 6, the partner
+    assert rows[("custody_region", "moscow_city")][1] == "*"  # 4 cases
+    assert rows[("funnel", "verifying_identity")][1] == "*"  # 6, the partner
+    assert rows[("funnel", "intake")][1] == "*"  # 3
+    assert rows[("funnel", "refused")][1] == "*"  # 1
+    assert rows[("funnel", "applied")][1] == "0"
+    assert rows[("military_status", "pressured")][1] == "*"  # 6 beside 4 of another status
+    # Sections that do not add up to the cohort keep "<5".
     assert rows[("claims", "beating")][1] == "5"
     assert rows[("claims", "isolation")][1] == "<5"  # 3
     assert rows[("claims", "other")][1] == "0"
-    assert rows[("funnel", "verifying_identity")][1] == "6"
-    assert rows[("funnel", "intake")][1] == "<5"  # 3
     assert rows[("outcome", "refused")][1] == "<5"
     assert rows[("refusal_ground", "not_a_crime")][1] == "<5"
-    assert rows[("military_status", "pressured")][1] == "6"
     # Medians: intake stays of the six Tatarstan cases (10..15 days) plus the refused case's
     # one day and three Moscow cases still in intake (100 days): 10 values, median 13.5.
     assert rows[("funnel", "intake")][2] == "13.5"
@@ -85,6 +92,36 @@ def test_csv_suppresses_small_counts(review_app, people, cohort):
     counts = [r[1] for key, r in rows.items() if key[0] not in ("report", "outcome")
               or key[1] in ("transferred", "refused", "refused_without_ground")]
     assert not {"1", "2", "3", "4"} & set(counts)
+
+
+@pytest.mark.parametrize(("counts", "shown"), [
+    ([10, 7, 0, 5], ["10", "7", "0", "5"]),
+    ([10, 7, 0, 3], ["10", "*", "0", "*"]),
+    ([10, 7, 2, 3], ["10", "*", "*", "*"]),
+    ([5, 5, 1], ["*", "5", "*"]),
+    ([3, 1, 0], ["*", "*", "0"]),
+    ([], []),
+])
+def test_protect_withholds_a_partner_beside_small_counts(counts, shown):
+    assert exports.protect(counts) == shown
+
+
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=8))
+def test_no_small_count_can_be_worked_out_from_the_total(counts):
+    """The reader knows the total (another section gives it) and every count shown."""
+    shown = exports.protect(counts)
+    withheld = [c for c, text in zip(counts, shown, strict=True) if text == exports.WITHHELD]
+    assert all(text == exports.WITHHELD for c, text in zip(counts, shown, strict=True)
+               if 1 <= c <= exports.THRESHOLD)
+    assert all(text == str(c) for c, text in zip(counts, shown, strict=True)
+               if text != exports.WITHHELD)
+    if withheld and any(c > exports.THRESHOLD for c in counts):
+        # What the withheld counts add up to is known; each is at least 1. Every withheld count
+        # could then be anything from 1 to (sum - others): never a single value, and a small
+        # one could as well be 5 or more.
+        most = sum(withheld) - (len(withheld) - 1)
+        assert len(withheld) >= 2
+        assert most > exports.THRESHOLD
 
 
 def test_csv_carries_no_identity_and_no_totals(review_app, people, cohort):
@@ -128,6 +165,10 @@ def test_pdf_report_is_one_page_with_suppressed_figures(review_app, people, coho
     assert "Case review" in text
     assert "Tatarstan" in text
     assert "<5" in text
+    assert "both shown as *" in " ".join(text.split())
+    region_lines = [line for line in text.splitlines() if "Tatarstan" in line or "Moscow" in line]
+    assert len(region_lines) == 2
+    assert all(line.rstrip().endswith("*") for line in region_lines)  # 6 and 4 cases withheld
     for reference in cohort.values():
         assert reference not in text
     for private in ("Z.Q.", "QUIETLABEL", "adv1", "adv2"):
