@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -178,3 +179,28 @@ def test_the_index_finds_exactly_what_like_finds(sqlite_app, query):
         ids = fulltext.matching_ids(folded)
         if ids is not None:  # the index alone never misses a row the LIKE finds
             assert like_only <= set(db.session.execute(ids).scalars())
+
+
+def test_an_sqlite_without_the_trigram_tokenizer_scans_instead(make_app, make_user, monkeypatch):
+    app = make_app()
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))  # before trigram (3.34)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        db.drop_all()
+        db.create_all()
+        names = set(db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        ).scalars())
+        assert not {fulltext.TABLE, *fulltext.TRIGGERS} & names
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(directory=MIGRATIONS_DIR)  # 0007 leaves it out too; 0008 and later still run
+        assert fulltext.TABLE not in set(db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        db.session.remove()
+    supervisor = make_user("supervisor")
+    reference = make_case(app, None, label="Андижанов")
+    assert _refs(client_for(app, supervisor), "андижанов") == {reference}

@@ -11,7 +11,9 @@ no write path (forms, imports, the demo's bulk insert, restores) can forget it. 
 its LIKE condition beside the index lookup, so results are exactly what they were without it.
 
 PostgreSQL has its own answer (the pg_trgm index in models.py); nothing here runs there.
-Queries shorter than three characters have no trigram and fall back to the LIKE scan.
+Queries shorter than three characters have no trigram and fall back to the LIKE scan, and so
+does every search on a SQLite without FTS5 or older than 3.34 (no trigram tokenizer): there
+the table is not created, and the list finds that out once per database.
 
 Migration 0007 writes out the same statements (a migration must not change with this module).
 Careful in migrations: a `batch_alter_table('cases')` that recreates the table (dropping or
@@ -21,9 +23,12 @@ altering a column) drops these triggers with the old table; such a migration mus
 
 from __future__ import annotations
 
+import sqlite3
+import weakref
 from typing import Any
 
-from sqlalchemy import DDL, Select, event, literal_column, select, table
+from sqlalchemy import DDL, Select, event, literal_column, select, table, text
+from sqlalchemy.engine import Engine
 
 TABLE = "cases_fts"
 #: Shorter queries contain no trigram: the index cannot answer them.
@@ -53,10 +58,36 @@ DROP = (
 )
 
 
+#: Engine -> whether its database has the index table (looked up on the first search).
+_PRESENT: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def supported(connection: Any) -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer (3.34 and later)."""
+    if sqlite3.sqlite_version_info < (3, 34, 0):
+        return False
+    options = {row[0] for row in connection.exec_driver_sql("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
 def install(connection: Any) -> None:
-    """Create the index table and its triggers (SQLite), and index the cases already there."""
+    """Create the index table and its triggers (SQLite), and index the cases already there;
+    nothing where SQLite cannot (the search then scans, as it always could)."""
+    if not supported(connection):
+        return
     for statement in CREATE:
         connection.exec_driver_sql(statement)
+
+
+def present(session: Any) -> bool:
+    """Whether the database of this session has the index (asked once per engine)."""
+    engine = session.get_bind()
+    if engine not in _PRESENT:
+        found = session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+        ), {"name": TABLE}).first()
+        _PRESENT[engine] = found is not None
+    return _PRESENT[engine]
 
 
 def uninstall(connection: Any) -> None:
@@ -84,10 +115,15 @@ def matching_ids(folded_query: str) -> Select[Any] | None:
     )
 
 
+def _can_create(_ddl: Any, _target: Any, bind: Any, **_kw: Any) -> bool:
+    return bind is None or supported(bind)  # (no connection: DDL only compiled, not run)
+
+
 def attach(cases_table: Any) -> None:
     """Create the index with the `cases` table and drop it before (db.create_all/drop_all)."""
     for statement in CREATE[:-1]:
-        event.listen(cases_table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+        event.listen(cases_table, "after_create",
+                     DDL(statement).execute_if(dialect="sqlite", callable_=_can_create))
     event.listen(
         cases_table, "before_drop",
         DDL(DROP[-1]).execute_if(dialect="sqlite"),

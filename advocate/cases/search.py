@@ -158,7 +158,8 @@ class CaseFilter:
         if query:
             conds.append(Case.search_text.like(f"%{_escape_like(query)}%", escape="\\"))
             # SQLite: the trigram index finds the candidates; the LIKE above decides.
-            ids = fulltext.matching_ids(query) if _on_sqlite() else None
+            ids = (fulltext.matching_ids(query)
+                   if _on_sqlite() and fulltext.present(db.session) else None)
             if ids is not None:
                 conds.append(Case.id.in_(ids))
         return conds

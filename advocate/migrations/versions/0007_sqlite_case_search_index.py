@@ -4,10 +4,13 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-25 17:30:00
 
-PostgreSQL already has its pg_trgm index (0003); nothing happens there. The statements are
+PostgreSQL already has its pg_trgm index (0003); nothing happens there, nor on a SQLite without
+FTS5 or older than 3.34 (no trigram tokenizer: the search keeps scanning). The statements are
 written out here (not imported from advocate.cases.fulltext) so that this migration stays what
 it was when later code changes.
 """
+import sqlite3
+
 from alembic import op
 
 
@@ -39,8 +42,16 @@ DROP = (
 )
 
 
+def _fts5_trigram(bind):
+    if sqlite3.sqlite_version_info < (3, 34, 0):
+        return False
+    options = {row[0] for row in bind.exec_driver_sql("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
 def upgrade():
-    if op.get_bind().dialect.name == 'sqlite':
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite' and _fts5_trigram(bind):
         for statement in CREATE:
             op.execute(statement)
 

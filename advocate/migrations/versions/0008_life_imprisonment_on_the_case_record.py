@@ -46,6 +46,9 @@ def downgrade():
         batch_op.drop_column('sentence_life')
 
     # ### end Alembic commands ###
-    if op.get_bind().dialect.name == 'sqlite':
+    bind = op.get_bind()
+    exists = bind.dialect.name == 'sqlite' and bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases_fts'").first()
+    if exists:  # (a SQLite without FTS5 has no search index to restore)
         for statement in SEARCH_TRIGGERS:
             op.execute(statement)
