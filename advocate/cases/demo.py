@@ -37,6 +37,10 @@ _TOPICS = ("drug charge", "theft", "robbery", "fraud", "assault", "border offenc
 _REGIONS = sorted(regions_ru.CODES - {regions_ru.UNKNOWN})
 
 
+#: Demo case numbers n with n % LIFE_EVERY == LIFE_AT are life sentences (when in a colony).
+LIFE_EVERY, LIFE_AT = 40, 9
+
+
 def _dates(rng: random.Random, today: date) -> dict[str, date]:
     arrest = today - timedelta(days=rng.randint(200, 3000))
     judgment = arrest + timedelta(days=rng.randint(60, 400))
@@ -88,6 +92,10 @@ def fictional_values(rng: random.Random, number: int, *, custody: str | None = N
         values["regime"] = vocab.Regime.PRISON.value
     if values["military_status"] == vocab.MilitaryStatus.CONTRACT_SIGNED:
         values["military_contract_date"] = values["judgment_final_date"]
+    if number % LIFE_EVERY == LIFE_AT and custody == vocab.CustodyType.COLONY:
+        # A few life sentences (a special-regime colony), so the demo shows the indeterminate term.
+        values.update(sentence_life=True, sentence_years=None, sentence_months=None,
+                      sentence_days=None, regime=vocab.Regime.SPECIAL.value)
     return values
 
 
