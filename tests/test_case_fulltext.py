@@ -9,7 +9,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, func, select, text
+from sqlalchemy import bindparam, event, func, select, text
 
 from advocate import MIGRATIONS_DIR
 from advocate.auth.models import User
@@ -45,6 +45,21 @@ def _indexed(app, query: str) -> set[int]:
 def _case_id(app, reference: str) -> int:
     with app.app_context():
         return db.session.execute(select(Case.id).where(Case.reference == reference)).scalar_one()
+
+
+def _migrate_from_empty() -> None:
+    """Drop every table and build the schema with the migrations (in an app context)."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade(directory=MIGRATIONS_DIR)
+
+
+def _schema_names(*types: str) -> set[str]:
+    """The names of the database's objects of these types (SQLite)."""
+    query = text("SELECT name FROM sqlite_master WHERE type IN :types").bindparams(
+        bindparam("types", expanding=True))
+    return set(db.session.execute(query, {"types": list(types)}).scalars())
 
 
 def test_a_search_asks_the_index(sqlite_app, make_user):
@@ -118,13 +133,8 @@ def test_installing_indexes_the_cases_already_there(sqlite_app):
 def test_the_migrations_leave_table_and_triggers_in_place(sqlite_app):
     app = sqlite_app
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(directory=MIGRATIONS_DIR)
-        names = set(db.session.execute(
-            text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        ).scalars())
+        _migrate_from_empty()
+        names = _schema_names("table", "trigger")
     # A later batch_alter_table('cases') that recreates the table would drop the triggers.
     assert {fulltext.TABLE, *fulltext.TRIGGERS} <= names
     reference = make_case(app, None, label="Самаркандов")
@@ -134,16 +144,12 @@ def test_the_migrations_leave_table_and_triggers_in_place(sqlite_app):
 def test_downgrading_past_a_table_rebuild_keeps_the_index(sqlite_app):
     app = sqlite_app
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(directory=MIGRATIONS_DIR)
+        _migrate_from_empty()
         db.session.remove()
     reference = make_case(app, None, label="Бухарин")
     with app.app_context():
         downgrade(directory=MIGRATIONS_DIR, revision="0007")  # 0008 recreates `cases`
-        assert set(fulltext.TRIGGERS) <= set(db.session.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        assert set(fulltext.TRIGGERS) <= _schema_names("trigger")
         db.session.execute(text("INSERT INTO cases_fts(cases_fts) VALUES ('integrity-check')"))
         found = db.session.execute(fulltext.matching_ids("бухарин")).scalars().all()
         db.session.remove()
@@ -189,17 +195,11 @@ def test_an_sqlite_without_the_trigram_tokenizer_scans_instead(make_app, make_us
             pytest.skip("SQLite only")
         db.drop_all()
         db.create_all()
-        names = set(db.session.execute(
-            text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        ).scalars())
+        names = _schema_names("table", "trigger")
         assert not {fulltext.TABLE, *fulltext.TRIGGERS} & names
         db.session.remove()
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(directory=MIGRATIONS_DIR)  # 0007 leaves it out too; 0008 and later still run
-        assert fulltext.TABLE not in set(db.session.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        _migrate_from_empty()  # 0007 leaves it out too; 0008 and later still run
+        assert fulltext.TABLE not in _schema_names("table")
         db.session.remove()
     supervisor = make_user("supervisor")
     reference = make_case(app, None, label="Андижанов")

@@ -175,12 +175,8 @@ def _scoped(query: Any, span: Any, cohort: Cohort) -> Any:
     return query.where(*cohort.of(span.case_id))
 
 
-def stage_medians(statuses: Iterable[str], cohort: Cohort, today: date) -> dict[str, Median]:
-    """Median days spent in each status (running stays count to today), over these cases."""
-    wanted = list(statuses)
-    days = (func.coalesce(StageSpan.left_day, today.toordinal()) - StageSpan.entered_day)
-    inner = _scoped(select(StageSpan.status, days.label("days")), StageSpan, cohort)
-    sub = inner.where(StageSpan.status.in_(wanted)).subquery()
+def _medians(sub: Any, wanted: list[str]) -> dict[str, Median]:
+    """Median of `sub.days` per `sub.status` (every wanted status listed), counted in SQL."""
     rows = db.session.execute(
         select(sub.c.status, sub.c.days, func.count()).group_by(sub.c.status, sub.c.days)
     ).all()
@@ -188,6 +184,15 @@ def stage_medians(statuses: Iterable[str], cohort: Cohort, today: date) -> dict[
     for status, value, count in rows:
         grouped[status].append((value, count))
     return {status: median_of(pairs) for status, pairs in grouped.items()}
+
+
+def stage_medians(statuses: Iterable[str], cohort: Cohort, today: date) -> dict[str, Median]:
+    """Median days spent in each status (running stays count to today), over these cases."""
+    wanted = list(statuses)
+    days = (func.coalesce(StageSpan.left_day, today.toordinal()) - StageSpan.entered_day)
+    inner = _scoped(select(StageSpan.status, days.label("days")), StageSpan, cohort)
+    sub = inner.where(StageSpan.status.in_(wanted)).subquery()
+    return _medians(sub, wanted)
 
 
 def times_to(statuses: Iterable[str], cohort: Cohort) -> dict[str, Median]:
@@ -206,13 +211,7 @@ def times_to(statuses: Iterable[str], cohort: Cohort) -> dict[str, Median]:
         reached, cohort,
     ).where(reached.status.in_(wanted), earlier).group_by(reached.status, reached.case_id)
     sub = per_case.subquery()
-    rows = db.session.execute(
-        select(sub.c.status, sub.c.days, func.count()).group_by(sub.c.status, sub.c.days)
-    ).all()
-    grouped: dict[str, list[tuple[int, int]]] = {status: [] for status in wanted}
-    for status, value, count in rows:
-        grouped[status].append((value, count))
-    return {status: median_of(pairs) for status, pairs in grouped.items()}
+    return _medians(sub, wanted)
 
 
 def time_to(status: str, cohort: Cohort) -> Median:
