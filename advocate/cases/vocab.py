@@ -6,23 +6,9 @@ what a user reads and goes through gettext.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Labelled(StrEnum):
-    """A string enum whose members carry a translatable label."""
-
-    @property
-    def label(self) -> str:
-        """The translated label of this value."""
-        return str(LABELS[(type(self), self.value)])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a select field."""
-        return [(m.value, m.label) for m in cls]
+from advocate.labels import Labelled, register
 
 
 class Sex(Labelled):
@@ -228,6 +214,4 @@ _LABEL_PAIRS: list[tuple[Labelled, object]] = [
     (RegionUz.TASHKENT_CITY, _l("Tashkent City")),
     (RegionUz.UNKNOWN, _l("unknown")),
 ]
-LABELS: dict[tuple[type, str], object] = {
-    (type(member), member.value): label for member, label in _LABEL_PAIRS
-}
+register(_LABEL_PAIRS)

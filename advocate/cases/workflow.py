@@ -26,16 +26,16 @@ The table follows the route a transfer takes (see shared/domain/transfer-law.md)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from types import MappingProxyType
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from advocate.cases.vocab import ClosingReason
+from advocate.labels import Labelled, register
 
 
-class Status(StrEnum):
+class Status(Labelled):
     """The repatriation status of a case; the value is what the database and CSV store."""
 
     INTAKE = "intake"
@@ -52,32 +52,22 @@ class Status(StrEnum):
     TRANSFERRED = "transferred"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        """The translated label of this status."""
-        return str(_LABELS[self])
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a select field, in workflow order."""
-        return [(m.value, m.label) for m in cls]
-
-
-_LABELS: Mapping[Status, object] = {
-    Status.INTAKE: _l("Intake"),
-    Status.VERIFYING_IDENTITY: _l("Verifying identity and citizenship"),
-    Status.AWAITING_JUDGMENT: _l("Awaiting final judgment"),
-    Status.COLLECTING_DOCUMENTS: _l("Collecting documents"),
-    Status.AWAITING_CONSENT: _l("Awaiting consent"),
-    Status.READY_TO_APPLY: _l("Ready to apply"),
-    Status.APPLIED: _l("Applied"),
-    Status.UNDER_REVIEW: _l("Under review"),
-    Status.APPROVED: _l("Approved"),
-    Status.REFUSED: _l("Refused"),
-    Status.APPEAL: _l("Appeal"),
-    Status.TRANSFERRED: _l("Transferred"),
-    Status.CLOSED: _l("Closed"),
-}
+register([
+    (Status.INTAKE, _l("Intake")),
+    (Status.VERIFYING_IDENTITY, _l("Verifying identity and citizenship")),
+    (Status.AWAITING_JUDGMENT, _l("Awaiting final judgment")),
+    (Status.COLLECTING_DOCUMENTS, _l("Collecting documents")),
+    (Status.AWAITING_CONSENT, _l("Awaiting consent")),
+    (Status.READY_TO_APPLY, _l("Ready to apply")),
+    (Status.APPLIED, _l("Applied")),
+    (Status.UNDER_REVIEW, _l("Under review")),
+    (Status.APPROVED, _l("Approved")),
+    (Status.REFUSED, _l("Refused")),
+    (Status.APPEAL, _l("Appeal")),
+    (Status.TRANSFERRED, _l("Transferred")),
+    (Status.CLOSED, _l("Closed")),
+])
 
 #: Every status but Closed: the case is still being worked on.
 OPEN_STATUSES: frozenset[Status] = frozenset(Status) - {Status.CLOSED}

@@ -11,7 +11,6 @@ Only ``letters.operations`` writes these tables.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, event, inspect
@@ -22,6 +21,7 @@ from advocate.cases.models import Case
 from advocate.clock import utcnow
 from advocate.extensions import db
 from advocate.files.models import StoredFile
+from advocate.labels import Labelled, register
 from advocate.letters.workflow import LetterStatus
 
 #: Columns an approved letter keeps forever.
@@ -29,7 +29,7 @@ FROZEN_COLUMNS = ("number", "number_date", "pdf_file_id", "pdf_sha256", "type_id
                   "inputs", "case_id")
 
 
-class Channel(StrEnum):
+class Channel(Labelled):
     """How a letter was sent."""
 
     POST = "post"
@@ -40,13 +40,8 @@ class Channel(StrEnum):
     BY_HAND = "by_hand"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        """The translated name."""
-        return str(_LABELS[self])
 
-
-class Outcome(StrEnum):
+class Outcome(Labelled):
     """What an answer said."""
 
     GRANTED = "granted"
@@ -56,27 +51,22 @@ class Outcome(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        """The translated name."""
-        return str(_LABELS[self])
 
-
-_LABELS: dict[StrEnum, object] = {
-    Channel.POST: _l("post"),
-    Channel.REGISTERED_POST: _l("registered post"),
-    Channel.COURIER: _l("courier"),
-    Channel.EMAIL: _l("email"),
-    Channel.ONLINE: _l("online reception of the authority"),
-    Channel.BY_HAND: _l("delivered by hand"),
-    Channel.OTHER: _l("other"),
-    Outcome.GRANTED: _l("granted"),
-    Outcome.REFUSED: _l("refused"),
-    Outcome.MORE_INFORMATION: _l("more information requested"),
-    Outcome.FORWARDED: _l("forwarded to another authority"),
-    Outcome.ACKNOWLEDGED: _l("receipt acknowledged, no decision yet"),
-    Outcome.OTHER: _l("other"),
-}
+register([
+    (Channel.POST, _l("post")),
+    (Channel.REGISTERED_POST, _l("registered post")),
+    (Channel.COURIER, _l("courier")),
+    (Channel.EMAIL, _l("email")),
+    (Channel.ONLINE, _l("online reception of the authority")),
+    (Channel.BY_HAND, _l("delivered by hand")),
+    (Channel.OTHER, _l("other")),
+    (Outcome.GRANTED, _l("granted")),
+    (Outcome.REFUSED, _l("refused")),
+    (Outcome.MORE_INFORMATION, _l("more information requested")),
+    (Outcome.FORWARDED, _l("forwarded to another authority")),
+    (Outcome.ACKNOWLEDGED, _l("receipt acknowledged, no decision yet")),
+    (Outcome.OTHER, _l("other")),
+])
 
 
 class Letter(db.Model):

@@ -10,8 +10,10 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from advocate.labels import Labelled, register
 
-class LetterStatus(StrEnum):
+
+class LetterStatus(Labelled):
     """Where a letter stands."""
 
     DRAFT = "draft"
@@ -20,11 +22,6 @@ class LetterStatus(StrEnum):
     APPROVED = "approved"
     SENT = "sent"
     ANSWERED = "answered"
-
-    @property
-    def label(self) -> str:
-        """The translated name of the status."""
-        return str(_LABELS[self])
 
 
 class Step(StrEnum):
@@ -37,14 +34,14 @@ class Step(StrEnum):
     ANSWER = "answer"
 
 
-_LABELS = {
-    LetterStatus.DRAFT: _l("draft"),
-    LetterStatus.IN_REVIEW: _l("in review"),
-    LetterStatus.RETURNED: _l("returned for changes"),
-    LetterStatus.APPROVED: _l("approved"),
-    LetterStatus.SENT: _l("sent"),
-    LetterStatus.ANSWERED: _l("answered"),
-}
+register([
+    (LetterStatus.DRAFT, _l("draft")),
+    (LetterStatus.IN_REVIEW, _l("in review")),
+    (LetterStatus.RETURNED, _l("returned for changes")),
+    (LetterStatus.APPROVED, _l("approved")),
+    (LetterStatus.SENT, _l("sent")),
+    (LetterStatus.ANSWERED, _l("answered")),
+])
 
 #: (status, step) -> the status the step leads to.
 TRANSITIONS: dict[tuple[LetterStatus, Step], LetterStatus] = {

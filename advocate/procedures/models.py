@@ -9,7 +9,6 @@ and "due in the next 14 days" across every case with one indexed query.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
@@ -19,23 +18,10 @@ from advocate.auth.models import User
 from advocate.cases.models import Case
 from advocate.clock import utcnow
 from advocate.extensions import db
+from advocate.labels import Labelled, register
 
 
-class _Labelled(StrEnum):
-    """A stored value with a translatable label."""
-
-    @property
-    def label(self) -> str:
-        """The translated label."""
-        return str(_LABELS[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a select field."""
-        return [(m.value, m.label) for m in cls]
-
-
-class DocumentStatus(_Labelled):
+class DocumentStatus(Labelled):
     """Where a required document stands; each step has its own date."""
 
     MISSING = "missing"
@@ -45,28 +31,28 @@ class DocumentStatus(_Labelled):
     VERIFIED = "verified"
 
 
-class ConsentKind(_Labelled):
+class ConsentKind(Labelled):
     """What the person consents to."""
 
     TRANSFER = "transfer"
     DATA_PROCESSING = "data_processing"
 
 
-class ConsentAction(_Labelled):
+class ConsentAction(Labelled):
     """A ledger entry gives consent or withdraws it."""
 
     GIVEN = "given"
     WITHDRAWN = "withdrawn"
 
 
-class ConsentForm(_Labelled):
+class ConsentForm(Labelled):
     """How the consent was expressed."""
 
     WRITTEN = "written"
     THROUGH_LAWYER = "through_lawyer"
 
 
-class DualCriminality(_Labelled):
+class DualCriminality(Labelled):
     """The advocate's or lawyer's finding on dual criminality."""
 
     UNKNOWN = "unknown"
@@ -74,7 +60,7 @@ class DualCriminality(_Labelled):
     NOT_A_CRIME = "not_a_crime"
 
 
-class DeadlineKind(_Labelled):
+class DeadlineKind(Labelled):
     """What a deadline is about."""
 
     ELIGIBILITY_LAPSE = "eligibility_lapse"
@@ -84,36 +70,36 @@ class DeadlineKind(_Labelled):
     HEARING = "hearing"
 
 
-class DeadlineSource(_Labelled):
+class DeadlineSource(Labelled):
     """Computed from the record, or entered by hand."""
 
     COMPUTED = "computed"
     MANUAL = "manual"
 
 
-_LABELS: dict[StrEnum, object] = {
-    DocumentStatus.MISSING: _l("not yet obtained"),
-    DocumentStatus.REQUESTED: _l("requested"),
-    DocumentStatus.RECEIVED: _l("received"),
-    DocumentStatus.TRANSLATED: _l("translated"),
-    DocumentStatus.VERIFIED: _l("verified"),
-    ConsentKind.TRANSFER: _l("consent to transfer"),
-    ConsentKind.DATA_PROCESSING: _l("consent to data processing"),
-    ConsentAction.GIVEN: _l("given"),
-    ConsentAction.WITHDRAWN: _l("withdrawn"),
-    ConsentForm.WRITTEN: _l("in writing"),
-    ConsentForm.THROUGH_LAWYER: _l("through a lawyer"),
-    DualCriminality.UNKNOWN: _l("not yet confirmed"),
-    DualCriminality.CONFIRMED: _l("confirmed: also a crime under Uzbek law"),
-    DualCriminality.NOT_A_CRIME: _l("not a crime under Uzbek law"),
-    DeadlineKind.ELIGIBILITY_LAPSE: _l("Eligibility lapses"),
-    DeadlineKind.LAPSE_REMINDER: _l("Reminder: eligibility lapses soon"),
-    DeadlineKind.DOCUMENT_OVERDUE: _l("Document request overdue"),
-    DeadlineKind.FOLLOW_UP: _l("Follow up a letter"),
-    DeadlineKind.HEARING: _l("Court hearing"),
-    DeadlineSource.COMPUTED: _l("computed"),
-    DeadlineSource.MANUAL: _l("entered by hand"),
-}
+register([
+    (DocumentStatus.MISSING, _l("not yet obtained")),
+    (DocumentStatus.REQUESTED, _l("requested")),
+    (DocumentStatus.RECEIVED, _l("received")),
+    (DocumentStatus.TRANSLATED, _l("translated")),
+    (DocumentStatus.VERIFIED, _l("verified")),
+    (ConsentKind.TRANSFER, _l("consent to transfer")),
+    (ConsentKind.DATA_PROCESSING, _l("consent to data processing")),
+    (ConsentAction.GIVEN, _l("given")),
+    (ConsentAction.WITHDRAWN, _l("withdrawn")),
+    (ConsentForm.WRITTEN, _l("in writing")),
+    (ConsentForm.THROUGH_LAWYER, _l("through a lawyer")),
+    (DualCriminality.UNKNOWN, _l("not yet confirmed")),
+    (DualCriminality.CONFIRMED, _l("confirmed: also a crime under Uzbek law")),
+    (DualCriminality.NOT_A_CRIME, _l("not a crime under Uzbek law")),
+    (DeadlineKind.ELIGIBILITY_LAPSE, _l("Eligibility lapses")),
+    (DeadlineKind.LAPSE_REMINDER, _l("Reminder: eligibility lapses soon")),
+    (DeadlineKind.DOCUMENT_OVERDUE, _l("Document request overdue")),
+    (DeadlineKind.FOLLOW_UP, _l("Follow up a letter")),
+    (DeadlineKind.HEARING, _l("Court hearing")),
+    (DeadlineSource.COMPUTED, _l("computed")),
+    (DeadlineSource.MANUAL, _l("entered by hand")),
+])
 
 
 class CaseProcedure(db.Model):

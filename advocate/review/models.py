@@ -14,7 +14,6 @@ here so that `db.create_all` and Alembic's autogenerate both see them.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -23,10 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from advocate.cases.models import Case, Claim
 from advocate.clock import utcnow
 from advocate.extensions import db
+from advocate.labels import Labelled, register
 from advocate.procedures.models import ConsentEntry, Deadline
 
 
-class RefusalReason(StrEnum):
+class RefusalReason(Labelled):
     """Grounds of a refusal (Russian CPC arts. 469 and 471, and what practice adds)."""
 
     NOT_A_CRIME = "not_a_crime"
@@ -42,31 +42,21 @@ class RefusalReason(StrEnum):
     NOT_STATED = "not_stated"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        """The translated name of the ground."""
-        return str(_LABELS[self])
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """(value, label) pairs for a form."""
-        return [(m.value, m.label) for m in cls]
-
-
-_LABELS: dict[RefusalReason, object] = {
-    RefusalReason.NOT_A_CRIME: _l("not a crime under Uzbek law"),
-    RefusalReason.NOT_ENFORCEABLE: _l("sentence cannot be enforced in Uzbekistan"),
-    RefusalReason.CIVIL_CLAIM: _l("civil claim or fine not paid or guaranteed"),
-    RefusalReason.NO_AGREEMENT: _l("no agreement on the terms of transfer"),
-    RefusalReason.PERMANENT_RESIDENCE: _l("permanent residence in Russia"),
-    RefusalReason.NO_TREATY: _l("no treaty or reciprocity (returned without examination)"),
-    RefusalReason.TERM_TOO_SHORT: _l("too little of the term left"),
-    RefusalReason.NO_CONSENT: _l("consent missing or withdrawn"),
-    RefusalReason.PENDING_PROCEEDINGS: _l("other proceedings pending"),
-    RefusalReason.INCOMPLETE: _l("documents missing"),
-    RefusalReason.NOT_STATED: _l("no reason given"),
-    RefusalReason.OTHER: _l("other"),
-}
+register([
+    (RefusalReason.NOT_A_CRIME, _l("not a crime under Uzbek law")),
+    (RefusalReason.NOT_ENFORCEABLE, _l("sentence cannot be enforced in Uzbekistan")),
+    (RefusalReason.CIVIL_CLAIM, _l("civil claim or fine not paid or guaranteed")),
+    (RefusalReason.NO_AGREEMENT, _l("no agreement on the terms of transfer")),
+    (RefusalReason.PERMANENT_RESIDENCE, _l("permanent residence in Russia")),
+    (RefusalReason.NO_TREATY, _l("no treaty or reciprocity (returned without examination)")),
+    (RefusalReason.TERM_TOO_SHORT, _l("too little of the term left")),
+    (RefusalReason.NO_CONSENT, _l("consent missing or withdrawn")),
+    (RefusalReason.PENDING_PROCEEDINGS, _l("other proceedings pending")),
+    (RefusalReason.INCOMPLETE, _l("documents missing")),
+    (RefusalReason.NOT_STATED, _l("no reason given")),
+    (RefusalReason.OTHER, _l("other")),
+])
 
 
 class StageSpan(db.Model):
