@@ -9,6 +9,7 @@ The organisation's letter settings are in ``views_admin`` (same blueprint).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -249,8 +250,9 @@ def preview(letter_id: int):
     return Response(html, mimetype="text/html")
 
 
-def _step(letter: Letter, action: Any, success: str) -> Response:
-    """Run one POSTed step; flash its refusal or commit and flash success."""
+def run_step(action: Callable[[], Any], success: str, then: str) -> Response:
+    """Run one POSTed letters operation and go to `then`: 403 when the user may not, its
+    refusal flashed (nothing saved), or committed with `success` flashed."""
     try:
         action()
     except operations.NotAllowed:
@@ -262,7 +264,11 @@ def _step(letter: Letter, action: Any, success: str) -> Response:
     else:
         db.session.commit()
         flash(success, "success")
-    return _letter_page(letter.id)
+    return redirect(then)
+
+
+def _step(letter: Letter, action: Callable[[], Any], success: str) -> Response:
+    return run_step(action, success, url_for("letters.show", letter_id=letter.id))
 
 
 @bp.route("/letters/<int:letter_id>/submit", methods=["POST"])

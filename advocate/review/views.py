@@ -27,6 +27,7 @@ from advocate.extensions import db
 from advocate.letters import operations as letter_ops
 from advocate.letters.forms import ReturnForm
 from advocate.letters.models import Letter
+from advocate.letters.views import run_step
 from advocate.letters.workflow import LetterStatus
 from advocate.review import attention, exports, memo, operations, presenters, queries, stages
 from advocate.review.attention import Scope, Settings
@@ -184,19 +185,8 @@ def _queued(letter_id: int) -> Letter:
 
 
 def _step(action: Callable[[], Any], success: str) -> Response:
-    """Run one letters operation; flash its refusal, or commit and flash success."""
-    try:
-        action()
-    except letter_ops.NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except letter_ops.LetterError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("review.letters"))
+    """Run one letters operation from the review queue and come back to it."""
+    return run_step(action, success, url_for("review.letters"))
 
 
 @bp.route("/review/letters/<int:letter_id>/approve", methods=["POST"])
