@@ -8,7 +8,6 @@ written before the row that names it is committed, so every file the copy refers
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from flask import Flask
 from sqlalchemy import inspect, text
 
 from advocate import clock
+from advocate.atomic import replacing
 from advocate.audit.operations import record
 from advocate.backup import archive, dumps
 from advocate.backup.crypto import BackupCryptoError
@@ -126,19 +126,9 @@ def _write_atomically(path: Path, passphrase: str, dialect: str, copy: Path,
                       files: list[tuple[str, Path]], manifest: dict[str, Any]
                       ) -> archive.Contents:
     """Write to a 0600 temporary file beside path, then rename: never half a backup."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            contents = archive.write(handle, passphrase, dialect=dialect, database=copy,
-                                     files=files, manifest=manifest)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return contents
+    with replacing(path) as handle:
+        return archive.write(handle, passphrase, dialect=dialect, database=copy, files=files,
+                             manifest=manifest)
 
 
 # Restore -------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from advocate.atomic import replacing
 from advocate.extensions import db
 from advocate.files.models import StoredFile
 from advocate.identity.keyring import Keyring, KeyUnavailable
@@ -170,13 +171,8 @@ def rotate_all(keyring: Keyring) -> int:
     rows = db.session.execute(select(StoredFile).order_by(StoredFile.id)).scalars().all()
     for row in rows:
         path = _path(row.name)
-        fresh = path.with_name(f"{row.name}.rotating")
-        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
+        with replacing(path) as handle:
             handle.write(keyring.rotate_bytes(path.read_bytes()))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(fresh, path)
         row.key_fingerprint = fingerprint
     db.session.flush()
     return len(rows)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -25,6 +24,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from advocate.atomic import replacing
 
 KEY_FILE_MODE = 0o600
 _ENV_SEPARATORS = re.compile(r"[\s,]+")
@@ -203,18 +204,8 @@ def prepend_key(path: Path, key: str) -> None:
 
 def _write_atomically(path: Path, text: str) -> None:
     """Replace path with text via a 0600 temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(descriptor, KEY_FILE_MODE)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path, KEY_FILE_MODE) as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def _read_key_file(path: Path) -> tuple[str | None, LazyString | None]:
